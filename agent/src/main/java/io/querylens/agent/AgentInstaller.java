@@ -1,0 +1,116 @@
+package io.querylens.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.any;
+import static net.bytebuddy.matcher.ElementMatchers.isBootstrapClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isExtensionClassLoader;
+import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+
+import io.querylens.bootstrap.Hooks;
+import io.querylens.config.ConfigLoader;
+import io.querylens.config.QueryLensConfig;
+import io.querylens.config.Settings;
+import io.querylens.detect.Detector;
+import io.querylens.internal.Diagnostics;
+import io.querylens.runtime.QueryLensRuntime;
+import java.lang.instrument.Instrumentation;
+import java.util.stream.Collectors;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
+import net.bytebuddy.utility.JavaModule;
+
+/**
+ * Starts querylens' core and installs the instrumentation. Called by {@link QueryLensAgent} once the hook bridge is on
+ * the bootstrap class path.
+ */
+public final class AgentInstaller {
+
+  private AgentInstaller() {}
+
+  /**
+   * @param arguments the agent arguments ({@code key=value,key=value})
+   * @param attached true when attached to a running JVM rather than started with it
+   */
+  public static void install(String arguments, Instrumentation instrumentation, boolean attached) throws Exception {
+    QueryLensConfig config = ConfigLoader.load(arguments);
+    config.problems().forEach(Diagnostics::say);
+    if (!config.get(Settings.ENABLED)) {
+      Diagnostics.say(version() + " is switched off (enabled=false)");
+      return;
+    }
+    QueryLensRuntime runtime = QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true);
+    agentBuilder().installOn(instrumentation);
+    if (attached) {
+      for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+        if (loaded.getName().equals("org.slf4j.LoggerFactory")) {
+          Hooks.onLoggerFactoryReady(loaded);
+        }
+      }
+    }
+    Diagnostics.say(banner(runtime));
+  }
+
+  static AgentBuilder agentBuilder() throws NoSuchMethodException {
+    // querylens needs no Byte Buddy "nexus" (it never changes class formats). Without this, creating the agent builder
+    // probes sun.misc.Unsafe, which JDK 24+ reports with warnings in the application's output. The property is read
+    // under Byte Buddy's own (relocated) package name, so it concerns querylens' copy only.
+    System.setProperty(net.bytebuddy.ByteBuddy.class.getPackageName() + ".nexus.disabled", "true");
+    Advice.ExceptionHandler handler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
+        new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("onAdviceError", Throwable.class))));
+    AgentBuilder.Transformer.ForAdvice base = new AgentBuilder.Transformer.ForAdvice()
+        .include(ClassFileLocator.ForClassLoader.of(AgentInstaller.class.getClassLoader()))
+        .withExceptionHandler(handler);
+    return new AgentBuilder.Default()
+        .disableClassFormatChanges()
+        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+        .with(AgentBuilder.PoolStrategy.Default.FAST)
+        .with(new ErrorListener())
+        .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
+        .or(nameStartsWith("io.querylens.").or(nameStartsWith("java.")).or(nameStartsWith("jdk."))
+            .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
+            .or(nameContains("$$Lambda")).or(nameContains("$Proxy")).or(isSynthetic()))
+        .type(StatementInstrumentation.types()).transform(StatementInstrumentation.advice(base))
+        .type(PreparedStatementInstrumentation.types()).transform(PreparedStatementInstrumentation.advice(base))
+        .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.advice(base))
+        .type(ServletInstrumentation.javaxTypes()).transform(ServletInstrumentation.javaxAdvice(base))
+        .type(ServletInstrumentation.jakartaTypes()).transform(ServletInstrumentation.jakartaAdvice(base))
+        .type(Slf4jInstrumentation.types()).transform(Slf4jInstrumentation.advice(base));
+  }
+
+  private static String banner(QueryLensRuntime runtime) {
+    QueryLensConfig config = runtime.config();
+    String report = config.get(Settings.REPORT);
+    return version() + " watching JDBC with " + runtime.detectors().stream().map(Detector::id)
+        .collect(Collectors.joining(", ")) + " (N+1 from " + config.get(Settings.NPLUSONE_THRESHOLD)
+        + " executions, slow from " + config.get(Settings.SLOW_THRESHOLD_MS) + " ms); findings go to the "
+        + "application's log as querylens.*" + (report == null ? "" : " and to " + report);
+  }
+
+  static String version() {
+    String version = AgentInstaller.class.getPackage().getImplementationVersion();
+    return "querylens " + (version == null ? "(development build)" : version);
+  }
+
+  /** Counts instrumentation failures; the first one is said with the class it hit. */
+  private static final class ErrorListener extends AgentBuilder.Listener.Adapter {
+    @Override
+    public void onError(
+        String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
+      Diagnostics.error("instrumenting classes (first: " + typeName + ")", throwable);
+    }
+
+    @Override
+    public void onTransformation(
+        TypeDescription typeDescription, ClassLoader classLoader, JavaModule module, boolean loaded,
+        DynamicType dynamicType) {
+      // Nothing to say: instrumentation is silent when it works.
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package com.example.shop;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** Connects the scenario programs to H2 (default) or the PostgreSQL given as {@code -Dscenario.db=jdbc:postgresql:...}. */
+final class Db {
+
+  private Db() {}
+
+  static String url() {
+    String url = System.getProperty("scenario.db", "h2");
+    return url.equals("h2") ? "jdbc:h2:mem:shop;DB_CLOSE_DELAY=-1" : url;
+  }
+
+  static boolean isPostgres() {
+    return url().startsWith("jdbc:postgresql:");
+  }
+
+  static Connection connect() throws SQLException {
+    return DriverManager.getConnection(url());
+  }
+
+  /** users(40) and one profile each; recreated on every run. */
+  static void seedUsersAndProfiles(Connection connection, int users) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("drop table if exists profiles");
+      statement.execute("drop table if exists users");
+      statement.execute("create table users (id bigint primary key, name varchar(100) not null)");
+      statement.execute("create table profiles (id bigint primary key, user_id bigint not null, bio varchar(200))");
+    }
+    try (var insertUser = connection.prepareStatement("insert into users (id, name) values (?, ?)");
+        var insertProfile = connection.prepareStatement("insert into profiles (id, user_id, bio) values (?, ?, ?)")) {
+      for (int i = 1; i <= users; i++) {
+        insertUser.setLong(1, i);
+        insertUser.setString(2, "user-" + i);
+        insertUser.addBatch();
+        insertProfile.setLong(1, 1000 + i);
+        insertProfile.setLong(2, i);
+        insertProfile.setString(3, "bio of user " + i);
+        insertProfile.addBatch();
+      }
+      insertUser.executeBatch();
+      insertProfile.executeBatch();
+    }
+  }
+}

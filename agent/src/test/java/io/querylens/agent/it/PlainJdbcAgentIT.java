@@ -1,0 +1,94 @@
+package io.querylens.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The agent on a plain JDBC application, in a forked JVM, on every JDK and database available. */
+class PlainJdbcAgentIT {
+
+  private static final String APP = "com.example.shop.PlainJdbcApp";
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void reportsAPlainJdbcNPlusOneOnceWithTheApplicationsCallSite(Path jdk, String database) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "nplusone");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    List<String> findings = run.reportLines();
+    assertThat(findings).as(run.toString()).hasSize(1);
+    String finding = findings.get(0);
+    assertThat(finding)
+        .contains("\"type\":\"N_PLUS_ONE\"")
+        .contains("\"severity\":\"WARN\"")
+        .contains("\"sql\":\"select p.id, p.bio from profiles p where p.user_id = ?\"")
+        .contains("\"tables\":[\"profiles\"]")
+        .contains("\"columns\":[\"user_id\"]")
+        .contains("\"callSite\":\"com.example.shop.FeedService.renderWithNPlusOne(FeedService.java:")
+        .contains("\"count\":40");
+    assertThat(run.stdout()).as(run.toString())
+        .contains("WARN querylens.n-plus-one - N+1: 40 executions of [select p.id, p.bio from profiles p where "
+            + "p.user_id = ?] from com.example.shop.FeedService.renderWithNPlusOne(FeedService.java:");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void reportsNothingForTheFixedVersionButTheBanner(Path jdk, String database) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "fixed");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.reportLines()).as(run.toString()).isEmpty();
+    assertThat(run.querylensLines()).as(run.toString()).hasSize(1);
+    assertThat(run.querylensLines().get(0)).startsWith("[querylens] querylens ").contains("watching JDBC");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void reportsASlowStatementWithItsDuration(Path jdk, String database) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "slow");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    List<String> findings = run.reportLines();
+    assertThat(findings).as(run.toString()).hasSize(1);
+    assertThat(findings.get(0)).contains("\"type\":\"SLOW_QUERY\"").contains("\"severity\":\"WARN\"")
+        .containsPattern("\"durationMs\":2[5-9][0-9]\\.?[0-9]*")
+        .contains("\"callSite\":\"com.example.shop.PlainJdbcApp.slow(PlainJdbcApp.java:");
+    assertThat(run.stdout()).containsPattern("WARN querylens.slow-query - Slow query: 2[5-9][0-9] ms for \\[");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void reportsNothingForAFastStatement(Path jdk, String database) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "fast");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.reportLines()).as(run.toString()).isEmpty();
+    assertThat(run.querylensLines()).as(run.toString()).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void doesNotCallOneQueryPerUnitAcrossManyUnitsAnNPlusOne(Path jdk, String database) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database)
+        .run(APP, "repeat-across-units");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.reportLines()).as(run.toString()).isEmpty();
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void leavesResultsAndExceptionsExactlyAsWithoutTheAgent(Path jdk, String database) throws Exception {
+    for (String scenario : List.of("nplusone", "error")) {
+      ForkedJvm.Result with = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, scenario);
+      ForkedJvm.Result without =
+          new ForkedJvm.Launch(jdk).withoutAgent().jvm("-Dscenario.db=" + database).run(APP, scenario);
+
+      assertThat(with.exitCode()).isEqualTo(without.exitCode()).isZero();
+      assertThat(with.programOutput()).as(with.toString()).isNotEmpty().isEqualTo(without.programOutput());
+    }
+  }
+}

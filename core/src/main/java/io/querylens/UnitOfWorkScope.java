@@ -1,0 +1,21 @@
+package io.querylens;
+
+import io.querylens.bootstrap.Hooks;
+
+/** An open unit of work; closing it ends the unit and lets per-unit detectors judge it. */
+public final class UnitOfWorkScope implements AutoCloseable {
+
+  private Object scope;
+
+  UnitOfWorkScope(Object scope) {
+    this.scope = scope;
+  }
+
+  /** Ends the unit of work (once; later calls do nothing). */
+  @Override
+  public void close() {
+    Object ending = scope;
+    scope = null;
+    Hooks.endUnit(ending);
+  }
+}

@@ -1,0 +1,126 @@
+package io.querylens.bootstrap;
+
+/**
+ * The static entry points that Byte Buddy advice, inlined into JDBC drivers, pools and servlets, calls.
+ *
+ * <p>The agent appends this package to the bootstrap class path so that advice inlined into classes of any class
+ * loader (Spring Boot's launched loader, a web application's loader, an isolated test loader) resolves the same
+ * class. Only {@code java.base} types may appear here. Every method delegates to the installed {@link HookListener};
+ * a plain volatile read keeps the path lock-free.
+ */
+public final class Hooks {
+
+  private static volatile HookListener listener = HookListener.NO_OP;
+
+  private Hooks() {}
+
+  /** Installs the listener that receives every hook from now on. */
+  public static void install(HookListener newListener) {
+    listener = newListener == null ? HookListener.NO_OP : newListener;
+  }
+
+  /** The installed listener, {@link HookListener#NO_OP} when none is. */
+  public static HookListener listener() {
+    return listener;
+  }
+
+  public static Object beforeExecute(Object statement, String sql) {
+    return listener.beforeExecute(statement, sql);
+  }
+
+  public static void afterExecute(Object scope, Throwable thrown) {
+    if (scope != null) {
+      listener.afterExecute(scope, thrown);
+    }
+  }
+
+  public static Object beforeBatch(Object statement) {
+    return listener.beforeBatch(statement);
+  }
+
+  public static void afterBatch(Object scope, Throwable thrown, Object result) {
+    if (scope != null) {
+      listener.afterBatch(scope, thrown, result);
+    }
+  }
+
+  public static void onAddBatch(Object statement, String sql) {
+    listener.onAddBatch(statement, sql);
+  }
+
+  public static void onClearBatch(Object statement) {
+    listener.onClearBatch(statement);
+  }
+
+  public static void onPrepared(Object statement, String sql) {
+    if (statement != null) {
+      listener.onPrepared(statement, sql);
+    }
+  }
+
+  public static void onBindLong(Object statement, int index, long value) {
+    listener.onBindLong(statement, index, value);
+  }
+
+  public static void onBindDouble(Object statement, int index, double value) {
+    listener.onBindDouble(statement, index, value);
+  }
+
+  public static void onBindObject(Object statement, int index, Object value) {
+    listener.onBindObject(statement, index, value);
+  }
+
+  public static void onClearParameters(Object statement) {
+    listener.onClearParameters(statement);
+  }
+
+  public static void onStatementClosed(Object statement) {
+    listener.onStatementClosed(statement);
+  }
+
+  public static void onAutoCommit(Object connection, boolean autoCommit) {
+    listener.onAutoCommit(connection, autoCommit);
+  }
+
+  public static void onCommit(Object connection) {
+    listener.onCommit(connection);
+  }
+
+  public static void onRollback(Object connection) {
+    listener.onRollback(connection);
+  }
+
+  public static void onConnectionClosed(Object connection) {
+    listener.onConnectionClosed(connection);
+  }
+
+  public static Object beginUnit(String kind, String name) {
+    return listener.beginUnit(kind, name);
+  }
+
+  public static Object beginRequest(String method, String uri) {
+    return listener.beginRequest(method, uri);
+  }
+
+  public static void endUnit(Object scope) {
+    if (scope != null) {
+      listener.endUnit(scope);
+    }
+  }
+
+  public static void onLoggerFactoryReady(Class<?> loggerFactory) {
+    listener.onLoggerFactoryReady(loggerFactory);
+  }
+
+  /**
+   * Called by the advice exception handler with the throwable an advice method raised. Must not throw: it runs inside
+   * the application's JDBC call.
+   */
+  public static void onAdviceError(Throwable error) {
+    try {
+      listener.onAdviceError(error);
+    } catch (Throwable ignored) {
+      // Nothing sensible is left to do; the instrumented method carries on unchanged.
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.querylens.config;
+
+import java.util.List;
+
+/** Every querylens setting: the single source the configuration reference is generated from. */
+public final class Settings {
+
+  /** When the shutdown summary is written. */
+  public enum SummaryMode {
+    /** Only when there were findings. */
+    AUTO,
+    ALWAYS,
+    NEVER
+  }
+
+  public static final Setting<Boolean> ENABLED = Setting.flag("enabled", true,
+      "Master switch. false leaves the instrumentation in place but records nothing.", "");
+
+  public static final Setting<String> CONFIG = Setting.text("config", null, "a file path",
+      "A properties file to read settings from, instead of querylens.properties in the working directory.", "");
+
+  public static final Setting<String> REPORT = Setting.text("report", null, "a file path",
+      "Appends every finding to this file as JSON Lines (one object a line, flushed as found). "
+          + "The file is created readable by its owner only.",
+      "One small file write per distinct problem.");
+
+  public static final Setting<Long> SLOW_THRESHOLD_MS = Setting.millis("slow.threshold.ms", 100, 1,
+      "A statement taking at least this long is a slow query (WARN); ten times as long is an ERROR.",
+      "A stack walk for each slow execution (only those).");
+
+  public static final Setting<Integer> NPLUSONE_THRESHOLD = Setting.integer("nplusone.threshold", 5, 2, 1_000_000,
+      "Executions of one statement shape from one call site, with differing bind values, in one unit of work, that "
+          + "make an N+1.",
+      "A stack walk for repeated executions of a shape within a unit of work, until the N+1 is confirmed.");
+
+  public static final Setting<Long> LEAK_THRESHOLD_MS = Setting.millis("leak.threshold.ms", 30_000, 1,
+      "A connection held longer than this without being closed is a leak candidate "
+          + "(read by the connection-leak detector).",
+      "");
+
+  public static final Setting<List<String>> APP_PACKAGES = Setting.list("app.packages",
+      "package prefixes separated by ;",
+      "Package prefixes that count as application code when choosing a finding's call site. Empty: everything "
+          + "not known to be a library (decided by where each class was loaded from, then by package).",
+      "");
+
+  public static final Setting<Boolean> LOG_PARAMETERS = Setting.flag("log.parameters", false,
+      "Shows bind values and literals in findings (raw SQL, sample parameters).",
+      "Privacy: parameter values (personal data, secrets) reach logs and the report. Keeps bound values of the "
+          + "current statement per thread.");
+
+  public static final Setting<List<String>> DETECTORS_DISABLED = Setting.list("detectors.disabled",
+      "detector ids separated by ; (n-plus-one, slow-query)",
+      "Detectors to switch off.", "");
+
+  public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,
+      "Statements outside any request, transaction or explicit scope are grouped per thread into bursts; a pause "
+          + "this long ends a burst.",
+      "");
+
+  public static final Setting<Long> UNIT_THREAD_MAX_MS = Setting.millis("unit.thread.max.ms", 2_000, 1,
+      "The longest a per-thread burst lasts before a new one starts.", "");
+
+  public static final Setting<Integer> SHAPES_MAX = Setting.integer("shapes.max", 5_000, 100, 1_000_000,
+      "Distinct statement shapes tracked; later new shapes share one overflow entry (counted, said once).",
+      "About 1.5 KB of heap per shape.");
+
+  public static final Setting<Integer> SQL_MAX_LENGTH = Setting.integer("sql.max.length", 32 * 1024, 256,
+      16 * 1024 * 1024,
+      "Characters of a statement that are normalized; the rest of a longer statement is cut off its shape.",
+      "Normalizing is linear in this length, once per new SQL string.");
+
+  public static final Setting<SummaryMode> SUMMARY = Setting.choice("summary", SummaryMode.AUTO, SummaryMode.class,
+      "When the shutdown summary (findings and top statement shapes by total time) is logged.", "");
+
+  public static final Setting<Integer> SUMMARY_TOP = Setting.integer("summary.top", 10, 1, 1000,
+      "How many statement shapes the shutdown summary lists.", "");
+
+  /** Every setting, in documentation order. */
+  public static final List<Setting<?>> ALL = List.of(
+      REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, LEAK_THRESHOLD_MS, APP_PACKAGES, LOG_PARAMETERS,
+      DETECTORS_DISABLED, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,
+      ENABLED, CONFIG);
+
+  private Settings() {}
+
+  /** The setting with {@code key}, or null. */
+  public static Setting<?> byKey(String key) {
+    for (Setting<?> setting : ALL) {
+      if (setting.key().equals(key)) {
+        return setting;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,107 @@
+package io.querylens.detect;
+
+import io.querylens.finding.Finding;
+import io.querylens.finding.FindingType;
+import io.querylens.finding.Severity;
+import io.querylens.record.Execution;
+import io.querylens.sql.SqlAnalyzer;
+import io.querylens.sql.SqlStructure;
+import io.querylens.sql.StatementKind;
+import io.querylens.sql.StatementShape;
+import io.querylens.stats.ShapeStats;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Slow query: one execution taking at least {@code slow.threshold.ms} (WARN), or ten times that (ERROR). Reported once
+ * per shape and severity; every execution still counts in the shape's statistics, which the shutdown summary lists.
+ * DDL (create, alter, drop, ...) is left out: schema changes are slow by nature and run at deploy time, not on the
+ * paths users wait for.
+ */
+public final class SlowQueryDetector implements Detector {
+
+  public static final String ID = "slow-query";
+
+  private static final int ERROR_FACTOR = 10;
+  private static final int MAX_REMEMBERED = 10_000;
+
+  private final long thresholdNanos;
+  private final boolean showParameters;
+  /** The severity already reported per shape, so a shape that is slow every time is reported once. */
+  private final ConcurrentHashMap<StatementShape, Severity> reported = new ConcurrentHashMap<>();
+
+  public SlowQueryDetector(long thresholdMillis, boolean showParameters) {
+    this.thresholdNanos = thresholdMillis * 1_000_000L;
+    this.showParameters = showParameters;
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  @Override
+  public void onExecution(Execution execution, DetectionSink sink) {
+    long nanos = execution.durationNanos();
+    if (nanos < thresholdNanos || execution.shape().kind() == StatementKind.DDL) {
+      return;
+    }
+    Severity severity = nanos >= thresholdNanos * ERROR_FACTOR ? Severity.ERROR : Severity.WARN;
+    StatementShape shape = execution.shape();
+    Severity before = reported.get(shape);
+    if (before != null && before.compareTo(severity) >= 0) {
+      return;
+    }
+    if (before == null && reported.size() >= MAX_REMEMBERED) {
+      return;
+    }
+    reported.put(shape, severity);
+    var unit = execution.unit();
+    sink.report(new Detection(this, FindingType.SLOW_QUERY, severity, shape, execution.callSite(), 1, 0, nanos,
+        nanos, unit.kind(), unit.name(), showParameters ? execution.rawSql() : null,
+        showParameters ? execution.parameters() : null, Thread.currentThread().getContextClassLoader(),
+        FindingType.SLOW_QUERY + "|" + severity + "|" + shape.sql()));
+  }
+
+  @Override
+  public Finding describe(Detection detection, SqlAnalyzer analyzer) {
+    StatementShape shape = detection.shape();
+    SqlStructure structure = shape.structure(analyzer);
+    ShapeStats.Snapshot stats = shape.stats().snapshot();
+    long thresholdMs = thresholdNanos / 1_000_000L;
+    String message = "Slow query: " + SqlText.millis(detection.totalNanos()) + " for [" + SqlText.abbreviate(shape.sql())
+        + "] from " + detection.callSite() + " in " + detection.unitKind().label() + " " + detection.unitName()
+        + " (threshold " + thresholdMs + " ms" + (detection.severity() == Severity.ERROR ? ", ERROR from "
+        + thresholdMs * ERROR_FACTOR + " ms" : "") + "; this shape so far: " + stats.executions() + " runs, p95 "
+        + SqlText.millis(stats.p95Nanos()) + ", max " + SqlText.millis(stats.maxNanos()) + ").";
+    return Finding.builder(FindingType.SLOW_QUERY, detection.severity(), ID)
+        .sql(shape.sql())
+        .tables(structure.tables())
+        .columns(structure.filterColumns())
+        .callSite(detection.callSite().toString())
+        .count(detection.count())
+        .message(message)
+        .suggestion(suggestion(structure))
+        .problemKey(detection.problemKey())
+        .detail("durationMs", SqlText.millisValue(detection.totalNanos()))
+        .detail("thresholdMs", thresholdMs)
+        .detail("unit", detection.unitKind().label() + " " + detection.unitName())
+        .detail("unitKind", detection.unitKind().name())
+        .detail("executions", stats.executions())
+        .detail("p95Ms", SqlText.millisValue(stats.p95Nanos()))
+        .detail("maxMs", SqlText.millisValue(stats.maxNanos()))
+        .detail("rawSql", detection.rawSql())
+        .detail("parameters", detection.parameters())
+        .build();
+  }
+
+  private static String suggestion(SqlStructure structure) {
+    List<String> columns = structure.filterColumns();
+    String where = columns.isEmpty() ? "" : " Check that " + String.join(", ", columns)
+        + (columns.size() == 1 ? " is" : " are") + " indexed.";
+    String limit = structure.kind() == StatementKind.SELECT && !structure.limit().present()
+        ? " If it returns many rows, page through them or select fewer columns." : "";
+    return "Run EXPLAIN (ANALYZE, BUFFERS) on it and look for sequential scans of large tables, sorts spilling to "
+        + "disk and row estimates far from the actual counts." + where + limit;
+  }
+}

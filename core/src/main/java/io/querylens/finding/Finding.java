@@ -1,0 +1,198 @@
+package io.querylens.finding;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One reported problem: the single finding model every detector produces and every sink consumes. Immutable.
+ *
+ * <p>{@link #sql()} is a statement shape and holds no literal or bind value; raw SQL and parameters appear only in
+ * {@link #details()}, and only when {@code log.parameters=true}.
+ */
+public final class Finding {
+
+  private final FindingType type;
+  private final Severity severity;
+  private final String detectorId;
+  private final String sql;
+  private final List<String> tables;
+  private final List<String> columns;
+  private final String callSite;
+  private final long count;
+  private final String message;
+  private final String suggestion;
+  private final String problemKey;
+  private final Instant time;
+  private final Map<String, Object> details;
+
+  private Finding(Builder builder) {
+    this.type = Objects.requireNonNull(builder.type, "type");
+    this.severity = Objects.requireNonNull(builder.severity, "severity");
+    this.detectorId = Objects.requireNonNull(builder.detectorId, "detectorId");
+    this.sql = builder.sql == null ? "" : builder.sql;
+    this.tables = List.copyOf(builder.tables);
+    this.columns = List.copyOf(builder.columns);
+    this.callSite = builder.callSite == null ? "" : builder.callSite;
+    this.count = builder.count;
+    this.message = builder.message == null ? "" : builder.message;
+    this.suggestion = builder.suggestion == null ? "" : builder.suggestion;
+    this.problemKey = builder.problemKey == null ? "" : builder.problemKey;
+    this.time = builder.time == null ? Instant.now() : builder.time;
+    this.details = Collections.unmodifiableMap(new LinkedHashMap<>(builder.details));
+  }
+
+  public static Builder builder(FindingType type, Severity severity, String detectorId) {
+    return new Builder(type, severity, detectorId);
+  }
+
+  public FindingType type() {
+    return type;
+  }
+
+  public Severity severity() {
+    return severity;
+  }
+
+  /** The stable id of the detector that found it, e.g. {@code n-plus-one}; also the logger name's suffix. */
+  public String detectorId() {
+    return detectorId;
+  }
+
+  /** The normalized statement shape. */
+  public String sql() {
+    return sql;
+  }
+
+  /** Tables, lower case, unquoted, schema dropped. */
+  public List<String> tables() {
+    return tables;
+  }
+
+  /** The columns the finding is about (filter columns for most types), lower case. */
+  public List<String> columns() {
+    return columns;
+  }
+
+  /** The first application frame, {@code class.method(File.java:line)}. */
+  public String callSite() {
+    return callSite;
+  }
+
+  /** How many executions (or episodes) the finding covers. */
+  public long count() {
+    return count;
+  }
+
+  /** One line saying what happened. */
+  public String message() {
+    return message;
+  }
+
+  /** How to fix it. */
+  public String suggestion() {
+    return suggestion;
+  }
+
+  /** Identifies the distinct problem: equal keys are the same problem seen again. */
+  public String problemKey() {
+    return problemKey;
+  }
+
+  public Instant time() {
+    return time;
+  }
+
+  /** Further fields, in a stable order (numbers, strings, booleans, lists of strings). */
+  public Map<String, Object> details() {
+    return details;
+  }
+
+  @Override
+  public String toString() {
+    return type + " " + severity + " " + message;
+  }
+
+  /** Builds a {@link Finding}. */
+  public static final class Builder {
+    private final FindingType type;
+    private final Severity severity;
+    private final String detectorId;
+    private String sql;
+    private List<String> tables = List.of();
+    private List<String> columns = List.of();
+    private String callSite;
+    private long count;
+    private String message;
+    private String suggestion;
+    private String problemKey;
+    private Instant time;
+    private final Map<String, Object> details = new LinkedHashMap<>();
+
+    private Builder(FindingType type, Severity severity, String detectorId) {
+      this.type = type;
+      this.severity = severity;
+      this.detectorId = detectorId;
+    }
+
+    public Builder sql(String value) {
+      sql = value;
+      return this;
+    }
+
+    public Builder tables(List<String> value) {
+      tables = value;
+      return this;
+    }
+
+    public Builder columns(List<String> value) {
+      columns = value;
+      return this;
+    }
+
+    public Builder callSite(String value) {
+      callSite = value;
+      return this;
+    }
+
+    public Builder count(long value) {
+      count = value;
+      return this;
+    }
+
+    public Builder message(String value) {
+      message = value;
+      return this;
+    }
+
+    public Builder suggestion(String value) {
+      suggestion = value;
+      return this;
+    }
+
+    public Builder problemKey(String value) {
+      problemKey = value;
+      return this;
+    }
+
+    public Builder time(Instant value) {
+      time = value;
+      return this;
+    }
+
+    /** Adds a detail field; null values are left out. */
+    public Builder detail(String key, Object value) {
+      if (value != null) {
+        details.put(key, value);
+      }
+      return this;
+    }
+
+    public Finding build() {
+      return new Finding(this);
+    }
+  }
+}

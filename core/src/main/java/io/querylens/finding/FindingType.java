@@ -1,0 +1,15 @@
+package io.querylens.finding;
+
+/** What kind of problem a finding reports. The names are part of the JSON Lines contract. */
+public enum FindingType {
+  N_PLUS_ONE,
+  SLOW_QUERY,
+  MISSING_INDEX,
+  POOL_EXHAUSTION,
+  CONNECTION_LEAK,
+  UNBOUNDED_RESULT_SET,
+  OFFSET_PAGINATION,
+  REPEATED_QUERY,
+  UNBATCHED_WRITES,
+  SELECT_STAR
+}

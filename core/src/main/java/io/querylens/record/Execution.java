@@ -1,0 +1,104 @@
+package io.querylens.record;
+
+import io.querylens.callsite.CallSite;
+import io.querylens.callsite.CallSiteResolver;
+import io.querylens.sql.ResolvedSql;
+import io.querylens.sql.StatementShape;
+
+/**
+ * The statement execution in progress on one thread. One instance per thread, reused for every execution, so the hot
+ * path allocates nothing for it. Detectors see it in {@code onExecution}; it is only valid during that call.
+ */
+public final class Execution {
+
+  private final CallSiteResolver callSites;
+  final ThreadState thread;
+
+  // Set when the outermost instrumented execute* is entered.
+  Object statement;
+  String sql;
+  int depth;
+  boolean batch;
+  long startNanos;
+  /** A nested execute* (a pool's proxy delegating to the driver) whose statement may know the SQL the outer lacks. */
+  Object nestedStatement;
+  String nestedSql;
+
+  // Filled in when the execution completes.
+  ResolvedSql resolved;
+  long durationNanos;
+  boolean failed;
+  int batchSize;
+  UnitOfWork unit;
+  private CallSite callSite;
+
+  Execution(ThreadState thread, CallSiteResolver callSites) {
+    this.thread = thread;
+    this.callSites = callSites;
+  }
+
+  public StatementShape shape() {
+    return resolved.shape();
+  }
+
+  /** The SQL as the application passed it: contains literals; only report it when parameters are shown. */
+  public String rawSql() {
+    return resolved.raw();
+  }
+
+  public long durationNanos() {
+    return durationNanos;
+  }
+
+  /** When it started, in {@link System#nanoTime()} terms. */
+  public long startNanos() {
+    return startNanos;
+  }
+
+  public boolean failed() {
+    return failed;
+  }
+
+  /** True for {@code executeBatch}. */
+  public boolean isBatch() {
+    return batch;
+  }
+
+  /** Rows in the batch (entries of {@code executeBatch}'s result), 0 for a single execution or a failed batch. */
+  public int batchSize() {
+    return batchSize;
+  }
+
+  /** The unit of work it ran in. */
+  public UnitOfWork unit() {
+    return unit;
+  }
+
+  /** The application call site; walks the stack the first time it is asked for. Call only on the executing thread. */
+  public CallSite callSite() {
+    CallSite site = callSite;
+    if (site == null) {
+      site = callSites.capture();
+      callSite = site;
+    }
+    return site;
+  }
+
+  /** The current bind values, rendered, or null when parameters are not being kept. */
+  public String parameters() {
+    return thread.renderParameters(statement);
+  }
+
+  void reset() {
+    statement = null;
+    sql = null;
+    nestedStatement = null;
+    nestedSql = null;
+    resolved = null;
+    unit = null;
+    callSite = null;
+    batch = false;
+    failed = false;
+    batchSize = 0;
+  }
+}

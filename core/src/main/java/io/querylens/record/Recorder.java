@@ -1,0 +1,528 @@
+package io.querylens.record;
+
+import io.querylens.bootstrap.HookListener;
+import io.querylens.callsite.CallSiteResolver;
+import io.querylens.detect.DetectionSink;
+import io.querylens.detect.Detectors;
+import io.querylens.internal.Diagnostics;
+import io.querylens.sql.ResolvedSql;
+import io.querylens.sql.ShapeRegistry;
+import io.querylens.sql.StatementShape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * The hot path: receives every hook on the application's threads and records, without analysing. Per statement it
+ * does a thread-local lookup, a cached shape lookup, two {@code nanoTime} calls, lock-free statistics updates and a
+ * count in the thread's unit of work. Stack walks happen only for repeated shapes within a unit and for slow
+ * statements; SQL parsing and finding text happen on the worker.
+ *
+ * <p>Every hook catches everything: a failure here is counted and said once, and the application's JDBC call goes on
+ * unchanged.
+ */
+public final class Recorder implements HookListener {
+
+  /** Nested execute* calls deeper than this mean a hook pair was lost; the depth is reset. */
+  private static final int MAX_DEPTH = 32;
+
+  /** Settings the recorder needs. */
+  public record Options(
+      int nPlusOneThreshold, long threadGapNanos, long threadMaxNanos, boolean keepParameters,
+      int maxOpenPreparedStatements) {}
+
+  private final Options options;
+  private final ShapeRegistry shapes;
+  private final CallSiteResolver callSites;
+  private final Detectors detectors;
+  private final DetectionSink sink;
+  private final Consumer<Class<?>> loggerFactoryListener;
+  private final StatementSqlRegistry preparedSql;
+  private final Set<ThreadState> openBursts = ConcurrentHashMap.newKeySet();
+  private final LongAdder statements = new LongAdder();
+  private final ThreadLocal<ThreadState> threads;
+  private volatile boolean enabled = true;
+
+  public Recorder(
+      Options options,
+      ShapeRegistry shapes,
+      CallSiteResolver callSites,
+      Detectors detectors,
+      DetectionSink sink,
+      Consumer<Class<?>> loggerFactoryListener) {
+    this.options = options;
+    this.shapes = shapes;
+    this.callSites = callSites;
+    this.detectors = detectors;
+    this.sink = sink;
+    this.loggerFactoryListener = loggerFactoryListener;
+    this.preparedSql = new StatementSqlRegistry(options.maxOpenPreparedStatements());
+    this.threads = ThreadLocal.withInitial(
+        () -> new ThreadState(Thread.currentThread().getName(), callSites, options.keepParameters()));
+  }
+
+  /** Statements recorded so far. */
+  public long statementCount() {
+    return statements.sum();
+  }
+
+  /** Stops recording (shutdown); hooks become no-ops. */
+  public void disable() {
+    enabled = false;
+  }
+
+  /** Marks the current thread as querylens' own: nothing it runs is recorded. */
+  public void suppressCurrentThread() {
+    threads.get().suppressed = true;
+  }
+
+  // ---------------------------------------------------------------- statements
+
+  @Override
+  public Object beforeExecute(Object statement, String sql) {
+    return begin(statement, sql, false);
+  }
+
+  @Override
+  public void afterExecute(Object scope, Throwable thrown) {
+    end(scope, thrown);
+  }
+
+  @Override
+  public Object beforeBatch(Object statement) {
+    return begin(statement, null, true);
+  }
+
+  @Override
+  public void afterBatch(Object scope, Throwable thrown, Object result) {
+    if (scope instanceof Execution execution && execution.depth == 1 && result != null && result.getClass().isArray()) {
+      execution.batchSize = java.lang.reflect.Array.getLength(result);
+    }
+    end(scope, thrown);
+  }
+
+  private Object begin(Object statement, String sql, boolean batch) {
+    try {
+      if (!enabled) {
+        return null;
+      }
+      ThreadState state = threads.get();
+      if (state.suppressed) {
+        return null;
+      }
+      Execution execution = state.execution;
+      if (execution.depth > 0) {
+        if (execution.depth > MAX_DEPTH) {
+          Diagnostics.error("statement hooks", new IllegalStateException("unbalanced execute hooks; resetting"));
+          execution.depth = 0;
+          execution.reset();
+        } else {
+          if (execution.nestedStatement == null) {
+            execution.nestedStatement = statement;
+            execution.nestedSql = sql;
+          }
+          execution.depth++;
+          return execution;
+        }
+      }
+      execution.statement = statement;
+      execution.sql = sql;
+      execution.batch = batch;
+      execution.startNanos = System.nanoTime();
+      execution.depth = 1;
+      return execution;
+    } catch (Throwable failed) {
+      Diagnostics.error("statement hooks", failed);
+      return null;
+    }
+  }
+
+  private void end(Object scope, Throwable thrown) {
+    long endNanos = System.nanoTime();
+    if (!(scope instanceof Execution execution)) {
+      return;
+    }
+    try {
+      if (--execution.depth > 0) {
+        return;
+      }
+      execution.depth = 0;
+      complete(execution, endNanos, thrown != null);
+    } catch (Throwable failed) {
+      Diagnostics.error("statement hooks", failed);
+    } finally {
+      if (execution.depth == 0) {
+        execution.reset();
+      }
+    }
+  }
+
+  private void complete(Execution execution, long endNanos, boolean failed) {
+    ThreadState state = execution.thread;
+    ResolvedSql resolved = resolve(state, execution);
+    StatementShape shape = resolved.shape();
+    long nanos = endNanos - execution.startNanos;
+    execution.resolved = resolved;
+    execution.durationNanos = nanos;
+    execution.failed = failed;
+    shape.stats().record(nanos, failed);
+    statements.increment();
+
+    UnitOfWork unit = unitFor(state, endNanos);
+    execution.unit = unit;
+    unit.countStatement(nanos, endNanos);
+    ShapeTally tally = shape.isPlaceholder() ? null : unit.tally(shape);
+    if (execution.batch) {
+      state.clearBatch();
+      if (tally != null) {
+        tally.recordBatch(nanos);
+      }
+    } else if (tally != null) {
+      if (resolved.multiValued()) {
+        tally.recordSetBased(nanos);
+      } else {
+        long valueHash = resolved.literalHash() * 31 + state.parameterHash(execution.statement);
+        tally.record(nanos, valueHash, tally.needsCallSite() ? execution.callSite() : null,
+            options.nPlusOneThreshold());
+        if (options.keepParameters()) {
+          tally.keepSample(resolved.raw(), execution.parameters());
+        }
+      }
+    }
+    detectors.onExecution(execution, sink);
+  }
+
+  private ResolvedSql resolve(ThreadState state, Execution execution) {
+    if (execution.sql != null) {
+      return shapes.resolve(execution.sql);
+    }
+    ResolvedSql known = execution.statement == null ? null : preparedSql.get(execution.statement, state.probe);
+    if (known != null) {
+      return known;
+    }
+    if (execution.nestedSql != null) {
+      return shapes.resolve(execution.nestedSql);
+    }
+    if (execution.nestedStatement != null) {
+      known = preparedSql.get(execution.nestedStatement, state.probe);
+      if (known != null) {
+        return known;
+      }
+    }
+    if (execution.batch) {
+      String batchSql = state.firstBatchSql();
+      if (batchSql != null) {
+        return shapes.resolve(batchSql);
+      }
+    }
+    return new ResolvedSql("", shapes.unknown(), 0, false);
+  }
+
+  @Override
+  public void onPrepared(Object statement, String sql) {
+    try {
+      if (enabled && sql != null) {
+        preparedSql.put(statement, shapes.resolve(sql));
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("prepare hook", failed);
+    }
+  }
+
+  @Override
+  public void onAddBatch(Object statement, String sql) {
+    try {
+      threads.get().addBatch(statement, sql);
+    } catch (Throwable failed) {
+      Diagnostics.error("batch hooks", failed);
+    }
+  }
+
+  @Override
+  public void onClearBatch(Object statement) {
+    try {
+      threads.get().clearBatch();
+    } catch (Throwable failed) {
+      Diagnostics.error("batch hooks", failed);
+    }
+  }
+
+  @Override
+  public void onBindLong(Object statement, int index, long value) {
+    try {
+      ThreadState state = threads.get();
+      state.bind(statement, index, mix(value), options.keepParameters() ? value : null);
+    } catch (Throwable failed) {
+      Diagnostics.error("bind hooks", failed);
+    }
+  }
+
+  @Override
+  public void onBindDouble(Object statement, int index, double value) {
+    try {
+      ThreadState state = threads.get();
+      state.bind(statement, index, mix(Double.doubleToLongBits(value)), options.keepParameters() ? value : null);
+    } catch (Throwable failed) {
+      Diagnostics.error("bind hooks", failed);
+    }
+  }
+
+  @Override
+  public void onBindObject(Object statement, int index, Object value) {
+    try {
+      ThreadState state = threads.get();
+      state.bind(statement, index, hashOf(value), options.keepParameters() ? value : null);
+    } catch (Throwable failed) {
+      Diagnostics.error("bind hooks", failed);
+    }
+  }
+
+  @Override
+  public void onClearParameters(Object statement) {
+    try {
+      threads.get().forgetParameters(statement);
+    } catch (Throwable failed) {
+      Diagnostics.error("bind hooks", failed);
+    }
+  }
+
+  @Override
+  public void onStatementClosed(Object statement) {
+    try {
+      ThreadState state = threads.get();
+      preparedSql.remove(statement, state.probe);
+      state.forgetParameters(statement);
+      if (state.batchStatement == statement) {
+        state.clearBatch();
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("close hook", failed);
+    }
+  }
+
+  /** Hash of a bound value: content for the usual JDBC types, never a stored reference. */
+  private static long hashOf(Object value) {
+    if (value == null) {
+      return 0x9E3779B97F4A7C15L;
+    }
+    try {
+      if (value instanceof byte[] bytes) {
+        return mix(Arrays.hashCode(bytes.length > 256 ? Arrays.copyOf(bytes, 256) : bytes) * 31L + bytes.length);
+      }
+      return mix(value.hashCode() * 31L + value.getClass().getName().hashCode());
+    } catch (RuntimeException odd) {
+      return mix(System.identityHashCode(value));
+    }
+  }
+
+  private static long mix(long value) {
+    long z = value + 0x9E3779B97F4A7C15L;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  // ---------------------------------------------------------------- units of work
+
+  /** The unit a statement ending now belongs to: the open request/scope/transaction, else the thread's burst. */
+  private UnitOfWork unitFor(ThreadState state, long nowNanos) {
+    UnitOfWork current = state.current;
+    if (current != null) {
+      return current;
+    }
+    if (state.manualCommitConnection != null) {
+      state.current = new UnitOfWork(UnitKind.TRANSACTION, "on thread " + state.threadName, nowNanos, state);
+      endBurst(state);
+      return state.current;
+    }
+    UnitOfWork burst = state.burst;
+    if (burst != null && !burst.isEnded() && nowNanos - burst.lastActivityNanos() <= options.threadGapNanos()
+        && nowNanos - burst.startNanos() <= options.threadMaxNanos()) {
+      return burst;
+    }
+    endBurst(state);
+    burst = new UnitOfWork(UnitKind.THREAD, state.threadName, nowNanos, state);
+    state.burst = burst;
+    openBursts.add(state);
+    return burst;
+  }
+
+  private void endBurst(ThreadState state) {
+    UnitOfWork burst = state.burst;
+    if (burst != null) {
+      state.burst = null;
+      openBursts.remove(state);
+      endUnit(burst);
+    }
+  }
+
+  private void endUnit(UnitOfWork unit) {
+    if (unit.markEnded()) {
+      detectors.onUnitEnd(unit, sink);
+    }
+  }
+
+  @Override
+  public Object beginRequest(String method, String uri) {
+    try {
+      return enabled ? beginUnit("request", UnitNames.request(method, uri)) : null;
+    } catch (Throwable failed) {
+      Diagnostics.error("unit-of-work hooks", failed);
+      return null;
+    }
+  }
+
+  @Override
+  public Object beginUnit(String kind, String name) {
+    try {
+      if (!enabled) {
+        return null;
+      }
+      ThreadState state = threads.get();
+      if (state.suppressed || state.current != null) {
+        return null;
+      }
+      endBurst(state);
+      UnitKind unitKind = "request".equals(kind) ? UnitKind.REQUEST : UnitKind.SCOPE;
+      UnitOfWork unit = new UnitOfWork(unitKind, name, System.nanoTime(), state);
+      state.current = unit;
+      return unit;
+    } catch (Throwable failed) {
+      Diagnostics.error("unit-of-work hooks", failed);
+      return null;
+    }
+  }
+
+  @Override
+  public void endUnit(Object scope) {
+    try {
+      if (scope instanceof UnitOfWork unit) {
+        if (unit.owner.current == unit) {
+          unit.owner.current = null;
+        }
+        endUnit(unit);
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("unit-of-work hooks", failed);
+    }
+  }
+
+  @Override
+  public void onAutoCommit(Object connection, boolean autoCommit) {
+    try {
+      ThreadState state = threads.get();
+      if (state.suppressed) {
+        return;
+      }
+      if (!autoCommit) {
+        if (state.manualCommitConnection == null) {
+          state.manualCommitConnection = connection;
+          if (state.current == null) {
+            endBurst(state);
+            state.current = new UnitOfWork(UnitKind.TRANSACTION, "on thread " + state.threadName,
+                System.nanoTime(), state);
+          }
+        }
+      } else if (connection == state.manualCommitConnection) {
+        leaveManualCommit(state);
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("transaction hooks", failed);
+    }
+  }
+
+  @Override
+  public void onCommit(Object connection) {
+    transactionEnded(connection);
+  }
+
+  @Override
+  public void onRollback(Object connection) {
+    transactionEnded(connection);
+  }
+
+  @Override
+  public void onConnectionClosed(Object connection) {
+    try {
+      ThreadState state = threads.get();
+      if (connection == state.manualCommitConnection) {
+        leaveManualCommit(state);
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("transaction hooks", failed);
+    }
+  }
+
+  private void transactionEnded(Object connection) {
+    try {
+      ThreadState state = threads.get();
+      UnitOfWork current = state.current;
+      if (connection == state.manualCommitConnection && current != null && current.kind() == UnitKind.TRANSACTION) {
+        state.current = null;
+        endUnit(current);
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("transaction hooks", failed);
+    }
+  }
+
+  private void leaveManualCommit(ThreadState state) {
+    state.manualCommitConnection = null;
+    UnitOfWork current = state.current;
+    if (current != null && current.kind() == UnitKind.TRANSACTION) {
+      state.current = null;
+      endUnit(current);
+    }
+  }
+
+  /**
+   * Ends bursts whose threads have gone quiet (run by the worker), or all open bursts when {@code all} (shutdown).
+   * Idle means no statement for {@code unit.thread.gap.ms}; the owner thread is not writing to an idle burst, and
+   * {@link UnitOfWork#markEnded()} makes sure only one side evaluates it.
+   */
+  public void endIdleBursts(long nowNanos, boolean all) {
+    List<ThreadState> idle = new ArrayList<>();
+    for (ThreadState state : openBursts) {
+      UnitOfWork burst = state.burst;
+      if (burst == null || burst.isEnded()) {
+        openBursts.remove(state);
+      } else if (all || nowNanos - burst.lastActivityNanos() > options.threadGapNanos()) {
+        idle.add(state);
+      }
+    }
+    for (ThreadState state : idle) {
+      UnitOfWork burst = state.burst;
+      if (burst != null) {
+        openBursts.remove(state);
+        try {
+          endUnit(burst);
+        } catch (Throwable failed) {
+          Diagnostics.error("ending idle bursts", failed);
+        }
+      }
+    }
+  }
+
+  /** Drops the SQL of prepared statements that were garbage collected without being closed (run by the worker). */
+  public void purgeCollectedStatements() {
+    preparedSql.purge();
+  }
+
+  @Override
+  public void onLoggerFactoryReady(Class<?> loggerFactory) {
+    try {
+      loggerFactoryListener.accept(loggerFactory);
+    } catch (Throwable failed) {
+      Diagnostics.error("logging hook", failed);
+    }
+  }
+
+  @Override
+  public void onAdviceError(Throwable error) {
+    Diagnostics.error("instrumentation advice", error);
+  }
+}

@@ -1,0 +1,194 @@
+package io.querylens.record;
+
+import io.querylens.callsite.CallSiteResolver;
+import java.util.Arrays;
+
+/**
+ * Everything querylens keeps per application thread: the execution in progress, the bind values of the statement
+ * being prepared for execution, batch rows, and the thread's units of work. Only its own thread touches it, except the
+ * worker ending an idle burst (see {@link UnitOfWork}).
+ */
+final class ThreadState {
+
+  /** Bind parameters tracked by index; a statement with more folds the rest into one hash. */
+  private static final int MAX_PARAMETERS = 32;
+  /** Statements whose bind values are kept at once: a pool's wrapper, the driver's statement, and one spare. */
+  private static final int BIND_SLOTS = 3;
+  private static final int MAX_RENDERED_PARAMETER = 64;
+  static final int MAX_BATCH_SQL = 64;
+
+  final Execution execution;
+  final StatementSqlRegistry.LookupKey probe = new StatementSqlRegistry.LookupKey();
+  final String threadName;
+  /** True on querylens' own threads: their statements (e.g. EXPLAIN) are not recorded. */
+  boolean suppressed;
+
+  /**
+   * Bind values of the last few statements bound on this thread. More than one, because a pool's statement and the
+   * driver's statement it delegates to are both bound (the pool's {@code setLong} calls the driver's): each keeps its
+   * own values, and the execution looks up the one it ran on.
+   */
+  private final BindSlot[] bindSlots = new BindSlot[BIND_SLOTS];
+  private int nextBindSlot;
+  private final boolean keepParameterValues;
+
+  // SQL added with addBatch(String) to one plain statement.
+  Object batchStatement;
+  final String[] batchSql = new String[MAX_BATCH_SQL];
+  int batchSqlCount;
+
+  // Units of work: the outermost open request/scope/transaction, else the current burst.
+  UnitOfWork current;
+  Object manualCommitConnection;
+  UnitOfWork burst;
+
+  ThreadState(String threadName, CallSiteResolver callSites, boolean keepParameterValues) {
+    this.threadName = threadName;
+    this.execution = new Execution(this, callSites);
+    this.keepParameterValues = keepParameterValues;
+  }
+
+  void bind(Object statement, int index, long valueHash, Object value) {
+    slotFor(statement, true).bind(index, valueHash, value);
+  }
+
+  /** Forgets the bind values of {@code statement} (cleared or closed). */
+  void forgetParameters(Object statement) {
+    BindSlot slot = slotFor(statement, false);
+    if (slot != null) {
+      slot.clear();
+      slot.statement = null;
+    }
+  }
+
+  /** A hash of the current bind values of {@code statement}; 0 when it has none bound on this thread. */
+  long parameterHash(Object statement) {
+    BindSlot slot = statement == null ? null : slotFor(statement, false);
+    return slot == null ? 0 : slot.hash();
+  }
+
+  /** The bound values of {@code statement} as {@code [1=42, 2='x']}, or null when values are not kept. */
+  String renderParameters(Object statement) {
+    BindSlot slot = statement == null ? null : slotFor(statement, false);
+    return slot == null ? null : slot.render();
+  }
+
+  private BindSlot slotFor(Object statement, boolean create) {
+    for (BindSlot slot : bindSlots) {
+      if (slot != null && slot.statement == statement) {
+        return slot;
+      }
+    }
+    if (!create) {
+      return null;
+    }
+    int index = nextBindSlot;
+    nextBindSlot = (index + 1) % BIND_SLOTS;
+    BindSlot slot = bindSlots[index];
+    if (slot == null) {
+      slot = new BindSlot(keepParameterValues);
+      bindSlots[index] = slot;
+    } else {
+      slot.clear();
+    }
+    slot.statement = statement;
+    return slot;
+  }
+
+  /** The bind values of one statement: a hash per parameter index, and the values only when they are shown. */
+  private static final class BindSlot {
+    Object statement;
+    private final long[] hashes = new long[MAX_PARAMETERS + 1];
+    private final Object[] values;
+    private int highest;
+    private long folded;
+
+    BindSlot(boolean keepValues) {
+      values = keepValues ? new Object[MAX_PARAMETERS + 1] : null;
+    }
+
+    void bind(int index, long valueHash, Object value) {
+      if (index >= 1 && index <= MAX_PARAMETERS) {
+        hashes[index] = valueHash;
+        if (index > highest) {
+          highest = index;
+        }
+        if (values != null) {
+          values[index] = value;
+        }
+      } else {
+        folded = folded * 31 + valueHash * (index | 1);
+      }
+    }
+
+    void clear() {
+      if (highest > 0) {
+        Arrays.fill(hashes, 0, highest + 1, 0L);
+        if (values != null) {
+          Arrays.fill(values, 0, highest + 1, null);
+        }
+      }
+      highest = 0;
+      folded = 0;
+    }
+
+    long hash() {
+      long hash = folded;
+      for (int i = 1; i <= highest; i++) {
+        hash = hash * 0x100000001B3L + hashes[i];
+      }
+      return hash;
+    }
+
+    String render() {
+      if (values == null || highest == 0) {
+        return null;
+      }
+      StringBuilder text = new StringBuilder("[");
+      for (int i = 1; i <= highest; i++) {
+        if (i > 1) {
+          text.append(", ");
+        }
+        text.append(i).append('=').append(ThreadState.render(values[i]));
+      }
+      return text.append(']').toString();
+    }
+  }
+
+  private static String render(Object value) {
+    if (value == null) {
+      return "null";
+    }
+    String text;
+    try {
+      text = value instanceof byte[] bytes ? "<" + bytes.length + " bytes>" : String.valueOf(value);
+    } catch (RuntimeException failed) {
+      text = "<" + value.getClass().getSimpleName() + ">";
+    }
+    if (text.length() > MAX_RENDERED_PARAMETER) {
+      text = text.substring(0, MAX_RENDERED_PARAMETER) + "...";
+    }
+    return value instanceof CharSequence ? "'" + text + "'" : text;
+  }
+
+  /** Remembers SQL added to a plain statement's batch; a pool's wrapper and the driver's statement both count. */
+  void addBatch(Object statement, String sql) {
+    if (batchSqlCount == 0) {
+      batchStatement = statement;
+    }
+    if (sql != null && batchSqlCount < MAX_BATCH_SQL) {
+      batchSql[batchSqlCount++] = sql;
+    }
+  }
+
+  void clearBatch() {
+    batchStatement = null;
+    Arrays.fill(batchSql, 0, batchSqlCount, null);
+    batchSqlCount = 0;
+  }
+
+  /** The first SQL added with {@code addBatch(String)} since the last batch ran, or null. */
+  String firstBatchSql() {
+    return batchSqlCount > 0 ? batchSql[0] : null;
+  }
+}

@@ -1,0 +1,154 @@
+package io.querylens.record;
+
+import io.querylens.internal.Diagnostics;
+import io.querylens.sql.StatementShape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One unit of work: an HTTP request, an explicit scope, a transaction, or a burst of statements on one thread.
+ * Detectors count per unit. Written by the thread that owns it; ended exactly once, by that thread or, for an idle
+ * burst, by querylens' worker.
+ */
+public final class UnitOfWork {
+
+  private static final int MAX_TALLIES = 4096;
+
+  private final UnitKind kind;
+  private final String name;
+  private final long startNanos;
+  private volatile long lastActivityNanos;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private final ClassLoader contextLoader;
+  final ThreadState owner;
+
+  private ShapeTally[] table = new ShapeTally[16];
+  private int tallyCount;
+  private int statements;
+  private long databaseNanos;
+
+  UnitOfWork(UnitKind kind, String name, long startNanos, ThreadState owner) {
+    this.kind = kind;
+    this.name = name;
+    this.startNanos = startNanos;
+    this.lastActivityNanos = startNanos;
+    this.owner = owner;
+    this.contextLoader = Thread.currentThread().getContextClassLoader();
+  }
+
+  /** The context class loader of the thread that opened the unit (where the application's logging lives). */
+  public ClassLoader contextLoader() {
+    return contextLoader;
+  }
+
+  public UnitKind kind() {
+    return kind;
+  }
+
+  /** What the unit is: {@code GET /feed}, a scope's name, a thread's name. */
+  public String name() {
+    return name;
+  }
+
+  /** How a message names it: {@code request GET /feed}, {@code statements on thread main}. */
+  public String description() {
+    return kind.label() + " " + name;
+  }
+
+  public long startNanos() {
+    return startNanos;
+  }
+
+  long lastActivityNanos() {
+    return lastActivityNanos;
+  }
+
+  /** Statements executed in the unit. */
+  public int statements() {
+    return statements;
+  }
+
+  /** Time spent executing them. */
+  public long databaseNanos() {
+    return databaseNanos;
+  }
+
+  public boolean isEnded() {
+    return ended.get();
+  }
+
+  /** Every shape's tally, in first-seen order of the table (stable for one unit). */
+  public List<ShapeTally> tallies() {
+    List<ShapeTally> result = new ArrayList<>(tallyCount);
+    for (ShapeTally tally : table) {
+      if (tally != null) {
+        result.add(tally);
+      }
+    }
+    return result;
+  }
+
+  /** Marks the unit ended; true for the one caller that gets to evaluate it. */
+  boolean markEnded() {
+    return ended.compareAndSet(false, true);
+  }
+
+  /** Counts a statement; the volatile write publishes this thread's tally updates to a sweeping worker. */
+  void countStatement(long nanos, long endNanos) {
+    statements++;
+    databaseNanos += nanos;
+    lastActivityNanos = endNanos;
+  }
+
+  /** The tally of {@code shape}, created on first use; null when the unit already tracks too many shapes. */
+  ShapeTally tally(StatementShape shape) {
+    int mask = table.length - 1;
+    int index = mix(shape.id()) & mask;
+    while (true) {
+      ShapeTally tally = table[index];
+      if (tally == null) {
+        break;
+      }
+      if (tally.shape() == shape) {
+        return tally;
+      }
+      index = (index + 1) & mask;
+    }
+    if (tallyCount >= MAX_TALLIES) {
+      Diagnostics.dropped("per-unit shape tallies", "a unit of work ran more than " + MAX_TALLIES
+          + " distinct statement shapes; further ones are not checked for N+1 in that unit");
+      return null;
+    }
+    ShapeTally created = new ShapeTally(shape);
+    table[index] = created;
+    if (++tallyCount * 2 > table.length) {
+      grow();
+    }
+    return created;
+  }
+
+  private void grow() {
+    ShapeTally[] old = table;
+    table = new ShapeTally[old.length * 2];
+    int mask = table.length - 1;
+    for (ShapeTally tally : old) {
+      if (tally != null) {
+        int index = mix(tally.shape().id()) & mask;
+        while (table[index] != null) {
+          index = (index + 1) & mask;
+        }
+        table[index] = tally;
+      }
+    }
+  }
+
+  private static int mix(int id) {
+    return id * 0x9E3779B9;
+  }
+
+  @Override
+  public String toString() {
+    return description();
+  }
+}

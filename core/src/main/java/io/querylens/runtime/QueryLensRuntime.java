@@ -1,0 +1,241 @@
+package io.querylens.runtime;
+
+import io.querylens.bootstrap.HookListener;
+import io.querylens.bootstrap.Hooks;
+import io.querylens.callsite.CallSiteResolver;
+import io.querylens.config.QueryLensConfig;
+import io.querylens.config.Settings;
+import io.querylens.detect.Detector;
+import io.querylens.detect.Detectors;
+import io.querylens.detect.NPlusOneDetector;
+import io.querylens.detect.SlowQueryDetector;
+import io.querylens.finding.Finding;
+import io.querylens.internal.BoundedQueue;
+import io.querylens.internal.Diagnostics;
+import io.querylens.record.Recorder;
+import io.querylens.report.FindingSink;
+import io.querylens.report.JsonLinesFindingSink;
+import io.querylens.report.Reporter;
+import io.querylens.report.RunSummary;
+import io.querylens.report.Slf4jFindingSink;
+import io.querylens.sql.ShapeRegistry;
+import io.querylens.sql.SqlAnalyzer;
+import io.querylens.sql.SqlNormalizer;
+import io.querylens.sql.StatementShape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One running querylens: the parts wired together from a configuration, and the worker thread that does everything
+ * that must not happen on application threads (SQL analysis, finding text, sinks, ending idle bursts).
+ */
+public final class QueryLensRuntime {
+
+  /** How querylens was started; decides how it finds the application's logging. */
+  public enum Mode {
+    /** As a Java agent: wait for the application to initialise its SLF4J. */
+    AGENT,
+    /** As a library inside the application: use the SLF4J visible to querylens. */
+    LIBRARY
+  }
+
+  private static final int DETECTION_QUEUE = 10_000;
+  private static final int ANALYSIS_QUEUE = 10_000;
+  private static final int MAX_PROBLEMS = 10_000;
+  private static final int MAX_OPEN_PREPARED = 100_000;
+  private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  private static volatile QueryLensRuntime active;
+
+  private final QueryLensConfig config;
+  private final SqlAnalyzer analyzer = new SqlAnalyzer();
+  private final BoundedQueue<StatementShape> toAnalyse = new BoundedQueue<>(ANALYSIS_QUEUE);
+  private final ShapeRegistry shapes;
+  private final Detectors detectors;
+  private final Slf4jFindingSink log;
+  private final Reporter reporter;
+  private final Recorder recorder;
+  private final Thread worker;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private QueryLensRuntime(QueryLensConfig config, Mode mode) {
+    this.config = config;
+    this.shapes = new ShapeRegistry(new SqlNormalizer(config.get(Settings.SQL_MAX_LENGTH)),
+        config.get(Settings.SHAPES_MAX), this::analyseLater);
+    this.detectors = new Detectors(detectors(config));
+    this.log = new Slf4jFindingSink(mode == Mode.AGENT);
+    List<FindingSink> sinks = new ArrayList<>();
+    sinks.add(log);
+    String report = config.get(Settings.REPORT);
+    if (report != null) {
+      sinks.add(new JsonLinesFindingSink(Path.of(report)));
+    }
+    this.reporter = new Reporter(sinks, analyzer, DETECTION_QUEUE, MAX_PROBLEMS);
+    this.worker = new Thread(this::work, "querylens-worker");
+    this.worker.setDaemon(true);
+    Recorder.Options options = new Recorder.Options(
+        config.get(Settings.NPLUSONE_THRESHOLD),
+        TimeUnit.MILLISECONDS.toNanos(config.get(Settings.UNIT_THREAD_GAP_MS)),
+        TimeUnit.MILLISECONDS.toNanos(config.get(Settings.UNIT_THREAD_MAX_MS)),
+        config.get(Settings.LOG_PARAMETERS),
+        MAX_OPEN_PREPARED);
+    this.recorder = new Recorder(options, shapes, new CallSiteResolver(config.get(Settings.APP_PACKAGES)),
+        detectors, detection -> {
+          reporter.report(detection);
+          LockSupport.unpark(worker);
+        }, log::onLoggerFactoryReady);
+  }
+
+  /**
+   * Starts querylens: wires it up, starts the worker, installs the hooks and, when {@code shutdownHook}, writes the
+   * summary and closes the report when the JVM exits. A running instance is shut down first.
+   */
+  public static QueryLensRuntime start(QueryLensConfig config, Mode mode, boolean shutdownHook) {
+    QueryLensRuntime previous = active;
+    if (previous != null) {
+      previous.shutdown();
+    }
+    QueryLensRuntime runtime = new QueryLensRuntime(config, mode);
+    runtime.worker.start();
+    if (config.get(Settings.ENABLED)) {
+      Hooks.install(runtime.recorder);
+    } else {
+      Hooks.install(HookListener.NO_OP);
+    }
+    if (shutdownHook) {
+      Thread hook = new Thread(runtime::shutdown, "querylens-shutdown");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+    active = runtime;
+    return runtime;
+  }
+
+  /** The running instance, or null. */
+  public static QueryLensRuntime active() {
+    return active;
+  }
+
+  public QueryLensConfig config() {
+    return config;
+  }
+
+  /** The detectors in use. */
+  public List<Detector> detectors() {
+    return detectors.all();
+  }
+
+  /** The hook listener (the recorder). */
+  public Recorder recorder() {
+    return recorder;
+  }
+
+  /** Every distinct problem found so far. Call {@link #flush()} first to include detections still queued. */
+  public List<Finding> findings() {
+    return reporter.findings();
+  }
+
+  /**
+   * Ends idle bursts and reports everything detected so far, on the calling thread, before returning. Lets tests and
+   * the API read findings without waiting for the worker.
+   */
+  public synchronized void flush() {
+    recorder.endIdleBursts(System.nanoTime(), false);
+    reporter.drain();
+  }
+
+  /** Stops recording, ends open bursts, reports what is left, writes the summary and closes sinks. Idempotent. */
+  public void shutdown() {
+    if (!stopped.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      LockSupport.unpark(worker);
+      worker.join(TimeUnit.SECONDS.toMillis(2));
+      synchronized (this) {
+        recorder.endIdleBursts(System.nanoTime(), true);
+        recorder.disable();
+        reporter.drain();
+        Settings.SummaryMode mode = config.get(Settings.SUMMARY);
+        List<io.querylens.report.Reporter.Problem> problems = reporter.problems();
+        if (mode == Settings.SummaryMode.ALWAYS || mode == Settings.SummaryMode.AUTO && !problems.isEmpty()) {
+          reporter.summary(RunSummary.of(recorder.statementCount(), shapes.shapesWithPlaceholders(), problems,
+              config.get(Settings.SUMMARY_TOP), Diagnostics.totalErrors(), Diagnostics.dropCounts()));
+        }
+        reporter.close();
+        analyzer.close();
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("shutdown", failed);
+    } finally {
+      if (active == this) {
+        active = null;
+      }
+      if (Hooks.listener() == recorder) {
+        Hooks.install(HookListener.NO_OP);
+      }
+    }
+  }
+
+  private void analyseLater(StatementShape shape) {
+    if (!toAnalyse.offer(shape)) {
+      Diagnostics.dropped("SQL analysis ahead of time", "more than " + ANALYSIS_QUEUE
+          + " new statement shapes are waiting; the rest are analysed when a finding needs them");
+    }
+  }
+
+  private void work() {
+    recorder.suppressCurrentThread();
+    // Loads and warms JSqlParser here, so that the first real analysis does not pay for it.
+    analyzer.analyze("select a.id from warm_up a where a.id = ? order by a.id");
+    long nextTick = System.nanoTime();
+    while (!stopped.get()) {
+      try {
+        int done;
+        synchronized (this) {
+          done = reporter.drain();
+          for (int i = 0; i < 16; i++) {
+            StatementShape shape = toAnalyse.poll();
+            if (shape == null) {
+              break;
+            }
+            shape.structure(analyzer);
+            done++;
+          }
+          long now = System.nanoTime();
+          if (now - nextTick >= 0) {
+            nextTick = now + TICK_NANOS;
+            recorder.endIdleBursts(now, false);
+            recorder.purgeCollectedStatements();
+            log.tick(System.currentTimeMillis());
+          }
+        }
+        if (done == 0) {
+          LockSupport.parkNanos(IDLE_PARK_NANOS);
+        }
+      } catch (Throwable failed) {
+        Diagnostics.error("querylens worker", failed);
+        LockSupport.parkNanos(IDLE_PARK_NANOS);
+      }
+    }
+  }
+
+  private static List<Detector> detectors(QueryLensConfig config) {
+    boolean showParameters = config.get(Settings.LOG_PARAMETERS);
+    List<Detector> all = List.of(
+        new NPlusOneDetector(config.get(Settings.NPLUSONE_THRESHOLD), showParameters),
+        new SlowQueryDetector(config.get(Settings.SLOW_THRESHOLD_MS), showParameters));
+    List<String> disabled = config.get(Settings.DETECTORS_DISABLED);
+    for (String id : disabled) {
+      if (all.stream().noneMatch(detector -> detector.id().equals(id))) {
+        Diagnostics.say("detectors.disabled names an unknown detector '" + id + "'; known: "
+            + String.join(", ", all.stream().map(Detector::id).toList()));
+      }
+    }
+    return all.stream().filter(detector -> !disabled.contains(detector.id())).toList();
+  }
+}

@@ -1,0 +1,11 @@
+package io.querylens.sql;
+
+/**
+ * A raw SQL string resolved to its interned shape, cached by raw text.
+ *
+ * @param raw the SQL as the application passed it (contains literals: never report it unless parameters are shown)
+ * @param shape the interned shape
+ * @param literalHash hash of the literals in {@code raw}, 0 when none
+ * @param multiValued true for set-based reads (an IN list of several items, {@code = ANY(?)})
+ */
+public record ResolvedSql(String raw, StatementShape shape, long literalHash, boolean multiValued) {}

@@ -19,6 +19,9 @@ final class Slf4jBridge {
   private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
 
   private final MethodHandle getLogger;
+  /** {@code isStarted()} of the logging backend when it has one we know (Logback's LoggerContext), else null. */
+  private final Object backend;
+  private final MethodHandle backendStarted;
   private final MethodHandle[] isEnabled = new MethodHandle[Severity.values().length];
   private final MethodHandle[] log = new MethodHandle[Severity.values().length];
   private final MethodHandle[] at;
@@ -27,8 +30,16 @@ final class Slf4jBridge {
   private final MethodHandle logEvent;
   private final Map<String, Object> loggers = new ConcurrentHashMap<>();
 
-  private Slf4jBridge(Class<?> loggerFactory) throws ReflectiveOperationException {
+  private Slf4jBridge(Class<?> loggerFactory, Object iLoggerFactory) throws ReflectiveOperationException {
     ClassLoader loader = loggerFactory.getClassLoader();
+    MethodHandle started = null;
+    try {
+      started = LOOKUP.findVirtual(iLoggerFactory.getClass(), "isStarted", MethodType.methodType(boolean.class));
+    } catch (ReflectiveOperationException | RuntimeException unknownBackend) {
+      started = null;
+    }
+    backend = started == null ? null : iLoggerFactory;
+    backendStarted = started;
     Class<?> logger = Class.forName("org.slf4j.Logger", false, loader);
     getLogger = LOOKUP.findStatic(loggerFactory, "getLogger", MethodType.methodType(logger, String.class));
     String[] levels = {"Info", "Warn", "Error"};
@@ -87,7 +98,22 @@ final class Slf4jBridge {
     if (name.contains("NOPLoggerFactory")) {
       return null;
     }
-    return new Slf4jBridge(loggerFactory);
+    return new Slf4jBridge(loggerFactory, iLoggerFactory);
+  }
+
+  /**
+   * False once the logging backend was stopped. Frameworks stop it in their own shutdown hooks (Spring Boot does),
+   * which run at the same time as querylens' summary; what is logged after that is lost, so it goes to stderr.
+   */
+  boolean isBackendRunning() {
+    if (backendStarted == null) {
+      return true;
+    }
+    try {
+      return (boolean) backendStarted.invoke(backend);
+    } catch (Throwable unknown) {
+      return true;
+    }
   }
 
   void log(String loggerName, Severity severity, String text, Finding finding) throws Throwable {

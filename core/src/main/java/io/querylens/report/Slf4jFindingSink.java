@@ -158,7 +158,7 @@ public final class Slf4jFindingSink implements FindingSink {
   }
 
   private void write(Object item) {
-    if (bridge == null) {
+    if (bridge == null || !bridge.isBackendRunning()) {
       stderrWrite(item);
       return;
     }

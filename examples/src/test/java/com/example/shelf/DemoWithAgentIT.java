@@ -1,0 +1,72 @@
+package com.example.shelf;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The README's demo, as users run it: the Spring Boot fat jar with {@code -javaagent:}. Findings must arrive in Spring
+ * Boot's own log (its Logback, its format), through its launched class loader, and in the JSON Lines report.
+ */
+class DemoWithAgentIT {
+
+  static Stream<Arguments> jdks() {
+    List<Arguments> jdks = new ArrayList<>();
+    for (String home : System.getProperty("querylens.it.jdks", System.getProperty("java.home")).split(";")) {
+      Path java = Path.of(home.trim(), "bin", "java");
+      if (!home.isBlank() && Files.isExecutable(java)) {
+        jdks.add(Arguments.of(Named.of(Path.of(home).getFileName().toString(), java)));
+      }
+    }
+    return jdks.stream().distinct();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void reportsTheSeededNPlusOneAndSlowQueryInSpringBootsLog(Path java) throws Exception {
+    Path directory = Files.createTempDirectory("querylens-demo-");
+    Path report = directory.resolve("findings.jsonl");
+    Path out = directory.resolve("out.txt");
+    Process demo = new ProcessBuilder(java.toString(),
+        "-javaagent:" + Path.of(System.getProperty("querylens.agent.jar")).toAbsolutePath()
+            + "=report=" + report + ",slow.threshold.ms=50",
+        "-jar", Path.of(System.getProperty("querylens.example.jar")).toAbsolutePath().toString())
+        .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    assertThat(demo.waitFor(3, TimeUnit.MINUTES)).as("the demo ends by itself").isTrue();
+    String log = Files.readString(out);
+    assertThat(demo.exitValue()).as(log).isZero();
+
+    List<String> findings = Files.readAllLines(report);
+    assertThat(findings).as(log).anySatisfy(line -> assertThat(line)
+        .contains("\"type\":\"N_PLUS_ONE\"")
+        .contains("\"tables\":[\"books\"]")
+        .contains("\"columns\":[\"author_id\"]")
+        .contains("\"callSite\":\"com.example.shelf.AuthorController.")
+        .contains("\"count\":50")
+        .contains("\"unit\":\"request GET /authors\""));
+    assertThat(findings).as(log).anySatisfy(line -> assertThat(line)
+        .contains("\"type\":\"SLOW_QUERY\"")
+        .contains("\"tables\":[\"orders\"]")
+        .contains("\"callSite\":\"com.example.shelf.ReportController.topCustomers(ReportController.java:"));
+    assertThat(findings).as("the fixed endpoint reports nothing: " + log)
+        .noneMatch(line -> line.contains("left join books"));
+    assertThat(findings.stream().filter(line -> line.contains("N_PLUS_ONE"))).as("one finding per problem")
+        .hasSize(1);
+
+    assertThat(log).as("findings go through Spring Boot's Logback, in its format")
+        .containsPattern("WARN \\d+ --- \\[querylens-example\\] \\[[^\\]]+\\] querylens\\.n-plus-one\\s+: N\\+1: 50 "
+            + "executions of \\[select b1_0\\.author_id, b1_0\\.id, b1_0\\.title from books b1_0 where "
+            + "b1_0\\.author_id=\\?\\] from com\\.example\\.shelf\\.AuthorController\\.");
+    assertThat(log).contains("querylens summary:");
+    assertThat(log).doesNotContain("internal error").doesNotContain("WARNING: ");
+  }
+}

@@ -31,4 +31,64 @@ class ApplicationsIT {
         .contains("\"count\":10");
     assertThat(run.stderr()).as(run.toString()).contains("[querylens] WARN querylens.n-plus-one - N+1: 10 executions");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void instrumentsADriverInAnIsolatedChildFirstClassLoader(Path jdk) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).run("com.example.shop.isolated.ChildFirstLauncher");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).contains("tag-8");
+    List<String> findings = run.reportLines();
+    assertThat(findings).as(run.toString()).hasSize(1);
+    assertThat(findings.get(0))
+        .contains("\"sql\":\"select label from tags where id = ?\"")
+        .contains("\"callSite\":\"com.example.shop.isolated.IsolatedJob.label(IsolatedJob.java:")
+        .contains("\"count\":8");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void countsAnExplicitScopeFromThePublicApiAsOneUnitOfWork(Path jdk) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).run("com.example.shop.ImportJob");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    List<String> findings = run.reportLines();
+    assertThat(findings).as(run.toString()).hasSize(1);
+    assertThat(findings.get(0))
+        .contains("\"callSite\":\"com.example.shop.ImportJob.importOne(ImportJob.java:")
+        .contains("\"count\":12")
+        .contains("\"unit\":\"scope nightly-import\"");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void saysWhatIsWrongWithBadSettingsInOneLineEachAndRunsWithDefaults(Path jdk) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).agentArguments("slow.threshold.ms=soon,nplusone.treshold=3")
+        .run("com.example.shop.PlainJdbcApp", "nplusone");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stderr())
+        .contains("[querylens] ignoring slow.threshold.ms='soon' from the agent arguments: expected a whole number of "
+            + "milliseconds >= 1; using the default '100'")
+        .contains("[querylens] ignoring unknown setting 'nplusone.treshold' from the agent arguments; known settings: ");
+    assertThat(run.reportLines()).as(run.toString()).hasSize(1);
+    assertThat(run.reportLines().get(0)).contains("\"threshold\":5");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void readsSettingsFromSystemPropertiesAndTheWorkingDirectoryFile(Path jdk) throws Exception {
+    java.nio.file.Path directory = java.nio.file.Files.createTempDirectory("querylens-config-");
+    java.nio.file.Files.writeString(directory.resolve("querylens.properties"), "nplusone.threshold=50\n");
+
+    ForkedJvm.Result fromFile = new ForkedJvm.Launch(jdk).workingDirectory(directory)
+        .run("com.example.shop.PlainJdbcApp", "nplusone");
+    assertThat(fromFile.reportLines()).as("40 executions are below the file's threshold of 50").isEmpty();
+
+    ForkedJvm.Result propertyWins = new ForkedJvm.Launch(jdk).workingDirectory(directory)
+        .jvm("-Dquerylens.nplusone.threshold=40").run("com.example.shop.PlainJdbcApp", "nplusone");
+    assertThat(propertyWins.reportLines()).as(propertyWins.toString()).hasSize(1);
+    assertThat(propertyWins.reportLines().get(0)).contains("\"threshold\":40");
+  }
 }

@@ -72,7 +72,8 @@ public final class SlowQueryDetector implements Detector {
     String message = "Slow query: " + SqlText.millis(detection.totalNanos()) + " for [" + SqlText.abbreviate(shape.sql())
         + "] from " + detection.callSite() + " in " + detection.unitKind().label() + " " + detection.unitName()
         + " (threshold " + thresholdMs + " ms" + (detection.severity() == Severity.ERROR ? ", ERROR from "
-        + thresholdMs * ERROR_FACTOR + " ms" : "") + "; this shape so far: " + stats.executions() + " runs, p95 "
+        + thresholdMs * ERROR_FACTOR + " ms" : "") + "; this shape so far: " + stats.executions()
+        + (stats.executions() == 1 ? " run" : " runs") + ", p95 "
         + SqlText.millis(stats.p95Nanos()) + ", max " + SqlText.millis(stats.maxNanos()) + ").";
     return Finding.builder(FindingType.SLOW_QUERY, detection.severity(), ID)
         .sql(shape.sql())
@@ -97,8 +98,8 @@ public final class SlowQueryDetector implements Detector {
 
   private static String suggestion(SqlStructure structure) {
     List<String> columns = structure.filterColumns();
-    String where = columns.isEmpty() ? "" : " Check that " + String.join(", ", columns)
-        + (columns.size() == 1 ? " is" : " are") + " indexed.";
+    String where = columns.isEmpty() ? "" : " If the filter on " + String.join(", ", columns)
+        + " is selective, an index on " + (columns.size() == 1 ? "it" : "them") + " may help.";
     String limit = structure.kind() == StatementKind.SELECT && !structure.limit().present()
         ? " If it returns many rows, page through them or select fewer columns." : "";
     return "Run EXPLAIN (ANALYZE, BUFFERS) on it and look for sequential scans of large tables, sorts spilling to "

@@ -18,12 +18,12 @@ final class UnitNames {
     if (query >= 0) {
       path = path.substring(0, query);
     }
-    if (path.length() > MAX_PATH) {
-      path = path.substring(0, MAX_PATH) + "...";
-    }
-    StringBuilder name = new StringBuilder(path.length() + 8).append(method == null ? "?" : method).append(' ');
+    StringBuilder name = new StringBuilder(Math.min(path.length(), MAX_PATH) + 16)
+        .append(method == null ? "?" : method).append(' ');
+    int pathStart = name.length();
     int start = 0;
-    while (start <= path.length()) {
+    // Ids are folded before the name is cut, so that a cut never leaves part of an id in the name.
+    while (start <= path.length() && name.length() - pathStart <= MAX_PATH) {
       int slash = path.indexOf('/', start);
       int end = slash < 0 ? path.length() : slash;
       String segment = path.substring(start, end);
@@ -33,6 +33,10 @@ final class UnitNames {
       }
       name.append('/');
       start = slash + 1;
+    }
+    if (name.length() - pathStart > MAX_PATH) {
+      name.setLength(pathStart + MAX_PATH);
+      name.append("...");
     }
     return name.toString();
   }

@@ -59,7 +59,8 @@ public final class Slf4jFindingSink implements FindingSink {
     if (buffered.isEmpty()) {
       return;
     }
-    if (connect()) {
+    if (connect() || useStderr) {
+      // Connected, or found that SLF4J is absent or has no backend: either way what waits goes out now, in order.
       flush();
     } else if (nowMillis - waitingSince > MAX_WAIT_MILLIS) {
       Diagnostics.say("the application's SLF4J did not start within " + MAX_WAIT_MILLIS / 1000

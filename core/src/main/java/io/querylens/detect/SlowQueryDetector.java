@@ -100,7 +100,9 @@ public final class SlowQueryDetector implements Detector {
     List<String> columns = structure.filterColumns();
     String where = columns.isEmpty() ? "" : " If the filter on " + String.join(", ", columns)
         + " is selective, an index on " + (columns.size() == 1 ? "it" : "them") + " may help.";
-    String limit = structure.kind() == StatementKind.SELECT && !structure.limit().present()
+    boolean equalityLookup = structure.predicates().stream()
+        .anyMatch(predicate -> predicate.operator() == SqlStructure.Operator.EQUALITY);
+    String limit = structure.kind() == StatementKind.SELECT && !structure.limit().present() && !equalityLookup
         ? " If it returns many rows, page through them or select fewer columns." : "";
     return "Run EXPLAIN (ANALYZE, BUFFERS) on it and look for sequential scans of large tables, sorts spilling to "
         + "disk and row estimates far from the actual counts." + where + limit;

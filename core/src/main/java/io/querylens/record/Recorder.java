@@ -186,8 +186,8 @@ public final class Recorder implements HookListener {
         tally.recordSetBased(nanos);
       } else {
         long valueHash = resolved.literalHash() * 31 + state.parameterHash(execution.statement);
-        tally.record(nanos, valueHash, tally.needsCallSite() ? execution.callSite() : null,
-            options.nPlusOneThreshold());
+        int threshold = options.nPlusOneThreshold();
+        tally.record(nanos, valueHash, tally.needsCallSite(threshold) ? execution.callSite() : null, threshold);
         if (options.keepParameters()) {
           tally.keepSample(resolved.raw(), execution.parameters());
         }

@@ -4,17 +4,21 @@ import io.querylens.callsite.CallSite;
 import io.querylens.sql.StatementShape;
 
 /**
- * What one unit of work saw of one statement shape: executions, distinct value sets, and which call sites issued them.
- * Written only by the thread that owns the unit; read when the unit ends.
+ * What one unit of work saw of one statement shape: executions, distinct value sets, and which call sites issued them
+ * with which values. Written only by the thread that owns the unit; read when the unit ends.
  *
- * <p>Call sites cost a stack walk, so the first execution of a shape is not walked (most shapes run once per unit);
- * from the second on each execution is walked until one site has issued {@code threshold} distinct value sets, after
- * which further executions are credited to that site without walking.
+ * <p>Call sites cost a stack walk, so the first execution of a shape in a unit is not walked (most shapes run once per
+ * unit); from the second on each execution is walked, until one site has issued {@code threshold} distinct value sets
+ * and {@link #WALKS_PER_THRESHOLD} times the threshold executions were walked (so that a second site looping beside
+ * the first is still told apart). Later executions are credited to the confirmed site without walking: a loop of
+ * thousands costs a bounded number of walks. The unwalked first execution is credited to the confirmed site, or to the
+ * only site seen.
  */
 public final class ShapeTally {
 
   private static final int MAX_TRACKED_VALUES = 64;
   private static final int MAX_SITES = 8;
+  static final int WALKS_PER_THRESHOLD = 4;
 
   private final StatementShape shape;
   private int executions;
@@ -22,20 +26,16 @@ public final class ShapeTally {
   private int batchExecutions;
   private long totalNanos;
   private long maxNanos;
+  private final ValueSet values = new ValueSet();
 
-  private final long[] valueHashes = new long[MAX_TRACKED_VALUES];
-  private int trackedValues;
-  private int distinctValues;
-
-  private final CallSite[] sites = new CallSite[MAX_SITES];
-  private final int[] siteExecutions = new int[MAX_SITES];
-  private final int[] siteDistinct = new int[MAX_SITES];
-  private final long[] siteNanos = new long[MAX_SITES];
+  private final SiteTally[] sites = new SiteTally[MAX_SITES];
   private int siteCount;
-  private int unattributedExecutions;
-  private int unattributedDistinct;
-  private long unattributedNanos;
   private CallSite confirmedSite;
+  private int walked;
+  /** The first execution, when it was not walked: its values and time, credited at the end. */
+  private boolean unattributed;
+  private long unattributedHash;
+  private long unattributedNanos;
 
   private String sampleRawSql;
   private String sampleParameters;
@@ -71,9 +71,9 @@ public final class ShapeTally {
     return maxNanos;
   }
 
-  /** Distinct value sets (bind values and literals) among single-row executions. */
+  /** Distinct value sets (bind values and literals) among single-row executions, whatever their call site. */
   public int distinctValues() {
-    return distinctValues;
+    return values.distinct;
   }
 
   /** How many distinct call sites were seen. */
@@ -82,25 +82,23 @@ public final class ShapeTally {
   }
 
   public CallSite site(int index) {
-    return sites[index];
+    return sites[index].site;
   }
 
-  /**
-   * Executions credited to site {@code index}. Executions made before any walk are credited to the site when it is the
-   * only one, or the one confirmed by reaching the threshold.
-   */
+  /** Executions credited to site {@code index} (see the class comment for the first execution). */
   public int siteExecutions(int index) {
-    return siteExecutions[index] + (isCreditedSite(index) ? unattributedExecutions : 0);
+    return sites[index].executions + (isCredited(index) ? 1 : 0);
   }
 
-  /** Time spent in the executions credited to site {@code index} (see {@link #siteExecutions}). */
+  /** Time spent in the executions credited to site {@code index}. */
   public long siteNanos(int index) {
-    return siteNanos[index] + (isCreditedSite(index) ? unattributedNanos : 0);
+    return sites[index].nanos + (isCredited(index) ? unattributedNanos : 0);
   }
 
-  /** Distinct value sets credited to site {@code index} (see {@link #siteExecutions}). */
+  /** Distinct value sets among the executions credited to site {@code index}. */
   public int siteDistinctValues(int index) {
-    return siteDistinct[index] + (isCreditedSite(index) ? unattributedDistinct : 0);
+    SiteTally site = sites[index];
+    return site.values.distinct + (isCredited(index) && !site.values.contains(unattributedHash) ? 1 : 0);
   }
 
   /** The raw SQL of one execution, only kept when parameters are shown. */
@@ -114,8 +112,8 @@ public final class ShapeTally {
   }
 
   /** Whether the next single-row execution needs its call site walked. */
-  boolean needsCallSite() {
-    return executions >= 1 && confirmedSite == null;
+  boolean needsCallSite(int threshold) {
+    return executions >= 1 && (confirmedSite == null || walked < threshold * WALKS_PER_THRESHOLD);
   }
 
   void recordBatch(long nanos) {
@@ -140,27 +138,26 @@ public final class ShapeTally {
   void record(long nanos, long valueHash, CallSite site, int threshold) {
     executions++;
     addTime(nanos);
-    boolean newValue = addValue(valueHash);
-    if (site == null) {
+    values.add(valueHash);
+    if (site != null) {
+      walked++;
+    } else {
       site = confirmedSite;
     }
     if (site == null) {
-      unattributedExecutions++;
-      unattributedNanos += nanos;
-      if (newValue) {
-        unattributedDistinct++;
-      }
+      unattributed = true;
+      unattributedHash = valueHash;
+      unattributedNanos = nanos;
       return;
     }
     int index = indexOf(site);
     if (index < 0) {
       return;
     }
-    siteExecutions[index]++;
-    siteNanos[index] += nanos;
-    if (newValue) {
-      siteDistinct[index]++;
-    }
+    SiteTally tally = sites[index];
+    tally.executions++;
+    tally.nanos += nanos;
+    tally.values.add(valueHash);
     if (confirmedSite == null && siteDistinctValues(index) >= threshold) {
       confirmedSite = site;
     }
@@ -180,35 +177,69 @@ public final class ShapeTally {
     }
   }
 
-  private boolean isCreditedSite(int index) {
-    CallSite site = sites[index];
-    return confirmedSite != null ? site == confirmedSite : siteCount == 1;
-  }
-
-  /** Adds a value set; true when it had not been seen in this unit. Past the tracked maximum, each counts as new. */
-  private boolean addValue(long hash) {
-    for (int i = 0; i < trackedValues; i++) {
-      if (valueHashes[i] == hash) {
-        return false;
-      }
+  private boolean isCredited(int index) {
+    if (!unattributed) {
+      return false;
     }
-    if (trackedValues < MAX_TRACKED_VALUES) {
-      valueHashes[trackedValues++] = hash;
-    }
-    distinctValues++;
-    return true;
+    return confirmedSite != null ? sites[index].site == confirmedSite : siteCount == 1;
   }
 
   private int indexOf(CallSite site) {
     for (int i = 0; i < siteCount; i++) {
-      if (sites[i] == site) {
+      if (sites[i].site == site) {
         return i;
       }
     }
     if (siteCount == MAX_SITES) {
       return -1;
     }
-    sites[siteCount] = site;
+    sites[siteCount] = new SiteTally(site);
     return siteCount++;
+  }
+
+  /** One call site's share of the shape's executions. */
+  private static final class SiteTally {
+    final CallSite site;
+    int executions;
+    long nanos;
+    final ValueSet values = new ValueSet();
+
+    SiteTally(CallSite site) {
+      this.site = site;
+    }
+  }
+
+  /**
+   * Distinct value hashes: exact for the first {@link #MAX_TRACKED_VALUES}; past that every value counts as new (an
+   * N+1 that long is an N+1 whatever the rest are).
+   */
+  private static final class ValueSet {
+    private long[] hashes;
+    private int tracked;
+    int distinct;
+
+    boolean contains(long hash) {
+      for (int i = 0; i < tracked; i++) {
+        if (hashes[i] == hash) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    void add(long hash) {
+      if (contains(hash)) {
+        return;
+      }
+      distinct++;
+      if (hashes == null) {
+        hashes = new long[8];
+      } else if (tracked == hashes.length && tracked < MAX_TRACKED_VALUES) {
+        hashes = java.util.Arrays.copyOf(hashes, Math.min(MAX_TRACKED_VALUES, tracked * 2));
+      }
+      if (tracked < hashes.length) {
+        hashes[tracked++] = hash;
+      }
+    }
   }
 }

@@ -204,6 +204,20 @@ class RecorderTest {
     }
 
     @Test
+    void twoCallSitesLoopingOverTheSameKeysAreTwoNPlusOnes() throws Exception {
+      lens.start(b -> b);
+      try (UnitOfWorkScope scope = QueryLens.unitOfWork("page")) {
+        for (long id = 1; id <= 6; id++) {
+          app.loadFromSiteA(id);
+          app.loadFromSiteB(id);
+        }
+      }
+      assertThat(lens.findings()).as("each site issued the same 6 ids").hasSize(2)
+          .anySatisfy(finding -> assertThat(finding.callSite()).contains("CustomerLookups.loadFromSiteA("))
+          .anySatisfy(finding -> assertThat(finding.callSite()).contains("CustomerLookups.loadFromSiteB("));
+    }
+
+    @Test
     void setBasedReadsAreNotAnNPlusOne() throws Exception {
       lens.start(b -> b);
       try (UnitOfWorkScope scope = QueryLens.unitOfWork("batch-fetch")) {

@@ -200,18 +200,16 @@ public final class Recorder implements HookListener {
     if (execution.sql != null) {
       return shapes.resolve(execution.sql);
     }
-    ResolvedSql known = execution.statement == null ? null : preparedSql.get(execution.statement, state.probe);
+    ResolvedSql known = preparedSqlOf(state, execution.statement);
     if (known != null) {
       return known;
     }
     if (execution.nestedSql != null) {
       return shapes.resolve(execution.nestedSql);
     }
-    if (execution.nestedStatement != null) {
-      known = preparedSql.get(execution.nestedStatement, state.probe);
-      if (known != null) {
-        return known;
-      }
+    known = preparedSqlOf(state, execution.nestedStatement);
+    if (known != null) {
+      return known;
     }
     if (execution.batch) {
       String batchSql = state.firstBatchSql();
@@ -222,11 +220,28 @@ public final class Recorder implements HookListener {
     return new ResolvedSql("", shapes.unknown(), 0, false);
   }
 
+  private ResolvedSql preparedSqlOf(ThreadState state, Object statement) {
+    if (statement == null) {
+      return null;
+    }
+    ResolvedSql known = state.preparedSql(statement);
+    return known != null ? known : preparedSql.get(statement, state.probe);
+  }
+
   @Override
   public void onPrepared(Object statement, String sql) {
     try {
       if (enabled && sql != null) {
-        preparedSql.put(statement, shapes.resolve(sql));
+        ThreadState state = threads.get();
+        if (state.suppressed) {
+          return;
+        }
+        state.rememberPrepared(statement, shapes.resolve(sql));
+        if (state.evictedStatement != null) {
+          preparedSql.put(state.evictedStatement, state.evictedSql);
+          state.evictedStatement = null;
+          state.evictedSql = null;
+        }
       }
     } catch (Throwable failed) {
       Diagnostics.error("prepare hook", failed);
@@ -294,7 +309,9 @@ public final class Recorder implements HookListener {
   public void onStatementClosed(Object statement) {
     try {
       ThreadState state = threads.get();
-      preparedSql.remove(statement, state.probe);
+      if (!state.forgetPrepared(statement)) {
+        preparedSql.remove(statement, state.probe);
+      }
       state.forgetParameters(statement);
       if (state.batchStatement == statement) {
         state.clearBatch();

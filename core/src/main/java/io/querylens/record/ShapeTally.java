@@ -210,21 +210,33 @@ public final class ShapeTally {
   }
 
   /**
-   * Distinct value hashes: exact for the first {@link #MAX_TRACKED_VALUES}; past that every value counts as new (an
-   * N+1 that long is an N+1 whatever the rest are).
+   * Distinct value hashes: a small open-addressing set that grows as needed, exact for the first
+   * {@link #MAX_TRACKED_VALUES}; past that every value counts as new (an N+1 that long is an N+1 whatever the rest
+   * are). Lookups stay O(1) however long the unit; a shape run once per unit costs one 8-slot array.
    */
   private static final class ValueSet {
-    private long[] hashes;
+    private long[] slots;
+    private boolean hasZero;
     private int tracked;
     int distinct;
 
     boolean contains(long hash) {
-      for (int i = 0; i < tracked; i++) {
-        if (hashes[i] == hash) {
+      if (hash == 0) {
+        return hasZero;
+      }
+      if (slots == null) {
+        return false;
+      }
+      int mask = slots.length - 1;
+      for (int i = index(hash, mask); ; i = (i + 1) & mask) {
+        long slot = slots[i];
+        if (slot == hash) {
           return true;
         }
+        if (slot == 0) {
+          return false;
+        }
       }
-      return false;
     }
 
     void add(long hash) {
@@ -232,14 +244,39 @@ public final class ShapeTally {
         return;
       }
       distinct++;
-      if (hashes == null) {
-        hashes = new long[8];
-      } else if (tracked == hashes.length && tracked < MAX_TRACKED_VALUES) {
-        hashes = java.util.Arrays.copyOf(hashes, Math.min(MAX_TRACKED_VALUES, tracked * 2));
+      if (tracked == MAX_TRACKED_VALUES) {
+        return;
       }
-      if (tracked < hashes.length) {
-        hashes[tracked++] = hash;
+      tracked++;
+      if (hash == 0) {
+        hasZero = true;
+        return;
       }
+      if (slots == null) {
+        slots = new long[8];
+      } else if (tracked * 2 > slots.length) {
+        long[] old = slots;
+        slots = new long[old.length * 2];
+        for (long value : old) {
+          if (value != 0) {
+            insert(value);
+          }
+        }
+      }
+      insert(hash);
+    }
+
+    private void insert(long hash) {
+      int mask = slots.length - 1;
+      int i = index(hash, mask);
+      while (slots[i] != 0) {
+        i = (i + 1) & mask;
+      }
+      slots[i] = hash;
+    }
+
+    private static int index(long hash, int mask) {
+      return (int) (hash ^ (hash >>> 32)) & mask;
     }
   }
 }

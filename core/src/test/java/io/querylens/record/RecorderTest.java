@@ -235,6 +235,29 @@ class RecorderTest {
     }
 
     @Test
+    void manyStatementsOpenAtOnceKeepTheirSql() throws Exception {
+      lens.start(b -> b);
+      List<PreparedStatement> open = new java.util.ArrayList<>();
+      for (int i = 0; i < 20; i++) {
+        open.add(AgentJdbc.prepare(lens.connection, CustomerLookups.BY_ID));
+      }
+      try (UnitOfWorkScope scope = QueryLens.unitOfWork("many-open")) {
+        long id = 1;
+        for (PreparedStatement statement : open) {
+          AgentJdbc.setLong(statement, 1, id++);
+          AgentJdbc.query(statement);
+        }
+      }
+      for (PreparedStatement statement : open) {
+        AgentJdbc.close(statement);
+      }
+
+      assertThat(lens.findings()).as("all 20 executions were attributed to their SQL").singleElement()
+          .satisfies(finding -> assertThat(finding.sql()).isEqualTo(CustomerLookups.BY_ID))
+          .satisfies(finding -> assertThat(finding.count()).isEqualTo(20));
+    }
+
+    @Test
     void statementsWhoseSqlWasNeverSeenAreCountedButNotJudged() throws Exception {
       lens.start(b -> b);
       try (UnitOfWorkScope scope = QueryLens.unitOfWork("legacy")) {

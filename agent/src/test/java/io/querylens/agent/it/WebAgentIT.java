@@ -30,4 +30,18 @@ class WebAgentIT {
         .contains("\"unitKind\":\"REQUEST\"");
     assertThat(run.stdout()).contains("in request GET /feed");
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void treatsAJavaxServletRequestAsAUnitOfWorkWithIdsFoldedInItsName(Path jdk) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).run("com.example.shop.web.LegacyServletApp");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    List<String> findings = run.reportLines();
+    assertThat(findings).as(run.toString()).hasSize(1);
+    assertThat(findings.get(0))
+        .contains("\"callSite\":\"com.example.shop.web.LegacyServletApp$OrdersServlet.doGet(LegacyServletApp.java:")
+        .contains("\"count\":9")
+        .contains("\"unit\":\"request GET /legacy/customers/{id}/orders\"");
+  }
 }

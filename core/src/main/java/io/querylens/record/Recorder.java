@@ -268,29 +268,23 @@ public final class Recorder implements HookListener {
 
   @Override
   public void onBindLong(Object statement, int index, long value) {
-    try {
-      ThreadState state = threads.get();
-      state.bind(statement, index, mix(value), options.keepParameters() ? value : null);
-    } catch (Throwable failed) {
-      Diagnostics.error("bind hooks", failed);
-    }
+    bind(statement, index, mix(value), options.keepParameters() ? value : null);
   }
 
   @Override
   public void onBindDouble(Object statement, int index, double value) {
-    try {
-      ThreadState state = threads.get();
-      state.bind(statement, index, mix(Double.doubleToLongBits(value)), options.keepParameters() ? value : null);
-    } catch (Throwable failed) {
-      Diagnostics.error("bind hooks", failed);
-    }
+    bind(statement, index, mix(Double.doubleToLongBits(value)), options.keepParameters() ? value : null);
   }
 
   @Override
   public void onBindObject(Object statement, int index, Object value) {
+    bind(statement, index, hashOf(value), options.keepParameters() ? value : null);
+  }
+
+  /** {@code value} is null unless parameters are kept, so primitives are boxed only with {@code log.parameters}. */
+  private void bind(Object statement, int index, long hash, Object value) {
     try {
-      ThreadState state = threads.get();
-      state.bind(statement, index, hashOf(value), options.keepParameters() ? value : null);
+      threads.get().bind(statement, index, hash, value);
     } catch (Throwable failed) {
       Diagnostics.error("bind hooks", failed);
     }

@@ -1,6 +1,5 @@
 package io.querylens;
 
-import io.querylens.bootstrap.Hooks;
 import io.querylens.config.QueryLensConfig;
 import io.querylens.finding.Finding;
 import io.querylens.runtime.QueryLensRuntime;
@@ -27,7 +26,7 @@ public final class QueryLens {
    * @param name what the work is; appears in findings ("in scope nightly-import")
    */
   public static UnitOfWorkScope unitOfWork(String name) {
-    return new UnitOfWorkScope(Hooks.beginUnit("scope", name == null ? "unnamed" : name));
+    return new UnitOfWorkScope(AgentBridge.beginUnit("scope", name == null ? "unnamed" : name));
   }
 
   /**

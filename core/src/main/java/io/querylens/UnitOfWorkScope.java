@@ -1,7 +1,5 @@
 package io.querylens;
 
-import io.querylens.bootstrap.Hooks;
-
 /** An open unit of work; closing it ends the unit and lets per-unit detectors judge it. */
 public final class UnitOfWorkScope implements AutoCloseable {
 
@@ -16,6 +14,6 @@ public final class UnitOfWorkScope implements AutoCloseable {
   public void close() {
     Object ending = scope;
     scope = null;
-    Hooks.endUnit(ending);
+    AgentBridge.endUnit(ending);
   }
 }

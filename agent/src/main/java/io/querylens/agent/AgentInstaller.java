@@ -103,7 +103,7 @@ public final class AgentInstaller {
     @Override
     public void onError(
         String typeName, ClassLoader classLoader, JavaModule module, boolean loaded, Throwable throwable) {
-      Diagnostics.error("instrumenting classes (first: " + typeName + ")", throwable);
+      Diagnostics.error("instrumenting classes", new IllegalStateException("cannot instrument " + typeName, throwable));
     }
 
     @Override

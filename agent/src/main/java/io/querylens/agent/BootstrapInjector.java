@@ -3,11 +3,9 @@ package io.querylens.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.ProtectionDomain;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,13 +22,24 @@ import java.util.jar.JarOutputStream;
  * cannot see {@code java.sql}, and the rest of querylens needs it.
  *
  * <p>The classes are defined directly in the bootstrap loader with {@code jdk.internal.misc.Unsafe.defineClass},
- * which the instrumentation opens to querylens alone. Appending a jar to the bootstrap class path would work too, but
- * makes the JVM turn off class data sharing for application classes (slower start) and print a warning into the
- * application's output on JDK 17, so it is only the fallback. {@code sun.misc.Unsafe} is not used: JDK 24 and later
- * print warnings for it.
+ * called by {@link BootstrapDefiner} from a throwaway class loader: the instrumentation exports
+ * {@code jdk.internal.misc} to that loader's module only, so neither querylens' other classes nor the application's
+ * see the JDK differently (libraries such as Netty probe for that package). Appending a jar to the bootstrap class
+ * path would work too, but makes the JVM turn off class data sharing for application classes (slower start) and print
+ * a warning into the application's output on JDK 17, so it is only the fallback. {@code sun.misc.Unsafe} is not used:
+ * JDK 24 and later print warnings for it.
+ *
+ * <p>In the agent jar the bridge lives in {@code io.querylens.agent.bootstrap} (relocated from core's
+ * {@code io.querylens.bootstrap}), a package no application ships: a web application's own copy of querylens-core
+ * cannot shadow it.
  */
 final class BootstrapInjector {
 
+  /**
+   * Where the bridge's class files are. Spelled as core's package: the agent jar's build relocates it (and this
+   * string) to {@code io/querylens/agent/bootstrap/}. Never refer to the bridge's classes here: loading one before it
+   * is defined in the bootstrap loader would leave a second copy in the system loader.
+   */
   static final String BRIDGE_PACKAGE = "io/querylens/bootstrap/";
 
   private BootstrapInjector() {}
@@ -46,18 +55,31 @@ final class BootstrapInjector {
   }
 
   private static void defineInBootstrapLoader(Instrumentation instrumentation, Map<String, byte[]> classes)
-      throws ReflectiveOperationException {
-    Module javaBase = Object.class.getModule();
-    Module querylens = BootstrapInjector.class.getModule();
-    instrumentation.redefineModule(javaBase, Set.of(), Map.of("jdk.internal.misc", Set.of(querylens)), Map.of(),
-        Set.of(), Map.of());
-    Class<?> unsafeType = Class.forName("jdk.internal.misc.Unsafe");
-    Object unsafe = unsafeType.getMethod("getUnsafe").invoke(null);
-    Method defineClass = unsafeType.getMethod("defineClass", String.class, byte[].class, int.class, int.class,
-        ClassLoader.class, ProtectionDomain.class);
-    for (Map.Entry<String, byte[]> bridgeClass : classes.entrySet()) {
-      byte[] bytes = bridgeClass.getValue();
-      defineClass.invoke(unsafe, bridgeClass.getKey(), bytes, 0, bytes.length, null, null);
+      throws ReflectiveOperationException, IOException {
+    String definerName = BootstrapDefiner.class.getName();
+    byte[] definerBytes;
+    try (InputStream in = BootstrapInjector.class.getResourceAsStream(
+        "/" + definerName.replace('.', '/') + ".class")) {
+      if (in == null) {
+        throw new IOException("no class file for " + definerName);
+      }
+      definerBytes = in.readAllBytes();
+    }
+    DefinerLoader loader = new DefinerLoader(BootstrapInjector.class.getClassLoader());
+    Class<?> definer = loader.define(definerName, definerBytes);
+    instrumentation.redefineModule(Object.class.getModule(), Set.of(),
+        Map.of("jdk.internal.misc", Set.of(loader.getUnnamedModule())), Map.of(), Set.of(), Map.of());
+    definer.getMethod("define", Map.class).invoke(null, classes);
+  }
+
+  /** The throwaway loader {@link BootstrapDefiner} runs in; nothing else is ever loaded by it. */
+  private static final class DefinerLoader extends ClassLoader {
+    DefinerLoader(ClassLoader parent) {
+      super("querylens-bootstrap-definer", parent);
+    }
+
+    Class<?> define(String name, byte[] bytes) {
+      return defineClass(name, bytes, 0, bytes.length);
     }
   }
 

@@ -11,8 +11,10 @@ import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
- * {@code HttpServlet.service(HttpServletRequest, HttpServletResponse)}, javax and jakarta: each HTTP request is a
- * unit of work. Only the outermost call opens one (frameworks call {@code service} through several layers).
+ * {@code HttpServlet.service(ServletRequest, ServletResponse)}, javax and jakarta: each HTTP request is a unit of
+ * work. This public entry point is what containers call; frameworks override the protected
+ * {@code service(HttpServletRequest, HttpServletResponse)} below it and may not call up (Spring's
+ * {@code FrameworkServlet} handles PATCH itself), so that one is not the place. Only the outermost call opens a unit.
  */
 final class ServletInstrumentation {
 
@@ -31,20 +33,22 @@ final class ServletInstrumentation {
 
   static AgentBuilder.Transformer.ForAdvice javaxAdvice(AgentBuilder.Transformer.ForAdvice base) {
     return base.advice(named("service").and(takesArguments(2))
-        .and(takesArgument(0, named("javax.servlet.http.HttpServletRequest"))), JavaxServiceAdvice.class.getName());
+        .and(takesArgument(0, named("javax.servlet.ServletRequest"))), JavaxServiceAdvice.class.getName());
   }
 
   static AgentBuilder.Transformer.ForAdvice jakartaAdvice(AgentBuilder.Transformer.ForAdvice base) {
     return base.advice(named("service").and(takesArguments(2))
-        .and(takesArgument(0, named("jakarta.servlet.http.HttpServletRequest"))),
-        JakartaServiceAdvice.class.getName());
+        .and(takesArgument(0, named("jakarta.servlet.ServletRequest"))), JakartaServiceAdvice.class.getName());
   }
 
   /** javax {@code HttpServlet.service}. */
   public static final class JavaxServiceAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object enter(@Advice.Argument(0) javax.servlet.http.HttpServletRequest request) {
-      return Hooks.beginRequest(request.getMethod(), request.getRequestURI());
+    public static Object enter(@Advice.Argument(0) javax.servlet.ServletRequest request) {
+      if (!(request instanceof javax.servlet.http.HttpServletRequest http)) {
+        return null;
+      }
+      return Hooks.beginRequest(http.getMethod(), http.getRequestURI());
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -56,8 +60,11 @@ final class ServletInstrumentation {
   /** jakarta {@code HttpServlet.service}. */
   public static final class JakartaServiceAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static Object enter(@Advice.Argument(0) jakarta.servlet.http.HttpServletRequest request) {
-      return Hooks.beginRequest(request.getMethod(), request.getRequestURI());
+    public static Object enter(@Advice.Argument(0) jakarta.servlet.ServletRequest request) {
+      if (!(request instanceof jakarta.servlet.http.HttpServletRequest http)) {
+        return null;
+      }
+      return Hooks.beginRequest(http.getMethod(), http.getRequestURI());
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

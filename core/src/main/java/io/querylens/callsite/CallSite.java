@@ -2,7 +2,8 @@ package io.querylens.callsite;
 
 /**
  * Where in the application a statement was issued: the first application frame, and what issued the statement on the
- * way down (its {@link Origin}). Interned, so identity comparison works.
+ * way down (its {@link Origin}). Usually interned, but compare with {@link #equals}: past the interning cap, equal
+ * sites are distinct objects.
  */
 public final class CallSite {
 
@@ -53,5 +54,16 @@ public final class CallSite {
   @Override
   public String toString() {
     return text;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other == this || other instanceof CallSite site && site.lineNumber == lineNumber
+        && site.origin == origin && site.application == application && site.text.equals(text);
+  }
+
+  @Override
+  public int hashCode() {
+    return text.hashCode() * 31 + origin.ordinal();
   }
 }

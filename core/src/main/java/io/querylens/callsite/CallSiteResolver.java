@@ -70,6 +70,8 @@ public final class CallSiteResolver {
     }
     site = new CallSite(key.className, key.method, frame.getFileName(), key.line, origin, application);
     if (interned.size() >= MAX_INTERNED) {
+      Diagnostics.dropped("interned call sites", "more than " + MAX_INTERNED
+          + " distinct call sites; further ones are compared by value, a little slower");
       return site;
     }
     CallSite raced = interned.putIfAbsent(key, site);

@@ -19,19 +19,22 @@ import java.util.Locale;
  */
 final class FrameClassifier {
 
-  /** Packages of libraries and frameworks; consulted only for classes loaded from dependency jars. */
-  static final List<String> LIBRARY_PACKAGES = List.of(
-      "java.", "javax.", "jakarta.", "jdk.", "sun.", "com.sun.", "org.ietf.", "org.w3c.", "org.xml.",
-      "org.hibernate.", "org.springframework.", "com.zaxxer.", "org.apache.", "org.h2.", "org.postgresql.",
-      "com.mysql.", "org.mariadb.", "oracle.", "com.microsoft.sqlserver.", "org.hsqldb.", "org.sqlite.",
-      "org.jooq.", "org.mybatis.", "org.eclipse.", "io.micronaut.", "io.quarkus.", "io.netty.", "io.undertow.",
-      "org.glassfish.", "com.fasterxml.", "kotlin.", "kotlinx.", "scala.", "groovy.", "org.codehaus.groovy.",
-      "org.junit.", "junit.", "org.testng.", "org.mockito.", "net.bytebuddy.", "org.slf4j.", "ch.qos.logback.",
-      "org.jboss.", "io.opentelemetry.", "com.p6spy.", "net.ttddyy.", "io.micrometer.", "reactor.", "io.r2dbc.",
-      "org.flywaydb.", "liquibase.", "org.jdbi.", "com.querydsl.", "org.aspectj.", "com.google.", "io.grpc.",
-      "org.openjdk.", "com.mchange.", "org.datanucleus.", "com.oracle.", "org.osgi.", "org.objenesis.",
-      "io.vertx.", "io.smallrye.", "org.thymeleaf.", "freemarker.", "io.swagger.", "org.yaml.", "org.json.",
-      "com.github.benmanes.caffeine.", "org.ehcache.", "io.querylens.");
+  /**
+   * Packages of libraries and frameworks; consulted only for classes loaded from dependency jars. Kept as one
+   * {@code ;}-separated string on purpose: the agent jar's build relocates string constants that look like relocated
+   * package names ({@code net.bytebuddy.}), and the application's own Byte Buddy must still count as a library.
+   */
+  static final List<String> LIBRARY_PACKAGES = List.of((
+      "java.;javax.;jakarta.;jdk.;sun.;com.sun.;org.ietf.;org.w3c.;org.xml.;org.hibernate.;org.springframework.;"
+          + "com.zaxxer.;org.apache.;org.h2.;org.postgresql.;com.mysql.;org.mariadb.;oracle.;"
+          + "com.microsoft.sqlserver.;org.hsqldb.;org.sqlite.;org.jooq.;org.mybatis.;org.eclipse.;io.micronaut.;"
+          + "io.quarkus.;io.netty.;io.undertow.;org.glassfish.;com.fasterxml.;kotlin.;kotlinx.;scala.;groovy.;"
+          + "org.codehaus.groovy.;org.junit.;junit.;org.testng.;org.mockito.;net.bytebuddy.;org.slf4j.;"
+          + "ch.qos.logback.;org.jboss.;io.opentelemetry.;com.p6spy.;net.ttddyy.;io.micrometer.;reactor.;"
+          + "io.r2dbc.;org.flywaydb.;liquibase.;org.jdbi.;com.querydsl.;org.aspectj.;com.google.;io.grpc.;"
+          + "org.openjdk.;com.mchange.;org.datanucleus.;com.oracle.;org.osgi.;org.objenesis.;io.vertx.;"
+          + "io.smallrye.;org.thymeleaf.;freemarker.;io.swagger.;org.yaml.;org.json.;"
+          + "com.github.benmanes.caffeine.;org.ehcache.;io.querylens.;").split(";"));
 
   private final List<String> appPackages;
   private final String mainJar;

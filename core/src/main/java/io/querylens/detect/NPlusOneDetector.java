@@ -18,7 +18,8 @@ import io.querylens.sql.StatementShape;
  *
  * <p>Not an N+1: one query per unit across many units (each unit counts alone); set-based reads (an IN list of
  * several keys or {@code = ANY(?)}, what {@code @BatchSize} and batch fetching issue); the same values again (that is
- * a repeated query); batches; one JOIN FETCH query.
+ * a repeated query); batches; one JOIN FETCH query; reading one result page after another (OFFSET paging, or keyset
+ * paging: a range condition on a sort column with a LIMIT).
  */
 public final class NPlusOneDetector implements Detector {
 
@@ -43,7 +44,8 @@ public final class NPlusOneDetector implements Detector {
   @Override
   public void onUnitEnd(UnitOfWork unit, DetectionSink sink) {
     for (ShapeTally tally : unit.tallies()) {
-      if (tally.shape().kind() != StatementKind.SELECT || tally.distinctValues() < threshold) {
+      if (tally.shape().kind() != StatementKind.SELECT || tally.distinctValues() < threshold
+          || isPageRead(tally.shape())) {
         continue;
       }
       for (int i = 0; i < tally.siteCount(); i++) {
@@ -61,6 +63,35 @@ public final class NPlusOneDetector implements Detector {
             FindingType.N_PLUS_ONE + "|" + tally.shape().sql() + "|" + site + "|" + unit.kind()));
       }
     }
+  }
+
+  /**
+   * Whether the shape reads one page of a larger result: OFFSET paging, or keyset paging (a range condition on a sort
+   * column, with a LIMIT). Uses the analysis when the worker has made it (it usually has: it is queued when the shape
+   * is first seen); until then only OFFSET is recognised, from the text.
+   */
+  static boolean isPageRead(StatementShape shape) {
+    SqlStructure structure = shape.structure();
+    if (structure == null || !structure.parsed()) {
+      String sql = shape.sql();
+      return sql.contains(" offset ?") || sql.contains(" limit ?, ?");
+    }
+    if (structure.offset().present()) {
+      return true;
+    }
+    if (!structure.limit().present() || structure.orderBy().isEmpty()) {
+      return false;
+    }
+    for (SqlStructure.Predicate predicate : structure.predicates()) {
+      if (predicate.operator() == SqlStructure.Operator.RANGE) {
+        for (SqlStructure.SortKey key : structure.orderBy()) {
+          if (key.column().column().equals(predicate.column().column())) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   @Override

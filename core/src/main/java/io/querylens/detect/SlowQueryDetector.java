@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Slow query: one execution taking at least {@code slow.threshold.ms} (WARN), or ten times that (ERROR). Reported once
  * per shape and severity; every execution still counts in the shape's statistics, which the shutdown summary lists.
  * DDL (create, alter, drop, ...) is left out: schema changes are slow by nature and run at deploy time, not on the
- * paths users wait for.
+ * paths users wait for. So are statements whose SQL querylens never saw: a finding without its statement helps nobody.
  */
 public final class SlowQueryDetector implements Detector {
 
@@ -43,7 +43,7 @@ public final class SlowQueryDetector implements Detector {
   @Override
   public void onExecution(Execution execution, DetectionSink sink) {
     long nanos = execution.durationNanos();
-    if (nanos < thresholdNanos || execution.shape().kind() == StatementKind.DDL) {
+    if (nanos < thresholdNanos || execution.shape().kind() == StatementKind.DDL || execution.shape().isPlaceholder()) {
       return;
     }
     Severity severity = nanos >= thresholdNanos * ERROR_FACTOR ? Severity.ERROR : Severity.WARN;

@@ -42,7 +42,8 @@ public final class Recorder implements HookListener {
   private final DetectionSink sink;
   private final Consumer<Class<?>> loggerFactoryListener;
   private final StatementSqlRegistry preparedSql;
-  private final Set<ThreadState> openBursts = ConcurrentHashMap.newKeySet();
+  /** Every unit of work not yet ended: the worker ends idle bursts from here, and shutdown ends them all. */
+  private final Set<UnitOfWork> openUnits = ConcurrentHashMap.newKeySet();
   private final LongAdder statements = new LongAdder();
   private final ThreadLocal<ThreadState> threads;
   private volatile boolean enabled = true;
@@ -121,7 +122,7 @@ public final class Recorder implements HookListener {
           execution.depth = 0;
           execution.reset();
         } else {
-          if (execution.nestedStatement == null) {
+          if (execution.nestedStatement == null && statement != execution.statement) {
             execution.nestedStatement = statement;
             execution.nestedSql = sql;
           }
@@ -174,23 +175,30 @@ public final class Recorder implements HookListener {
 
     UnitOfWork unit = unitFor(state, endNanos);
     execution.unit = unit;
-    unit.countStatement(nanos, endNanos);
-    ShapeTally tally = shape.isPlaceholder() ? null : unit.tally(shape);
-    if (execution.batch) {
-      state.clearBatch();
-      if (tally != null) {
-        tally.recordBatch(nanos);
-      }
-    } else if (tally != null) {
-      if (resolved.multiValued()) {
-        tally.recordSetBased(nanos);
-      } else {
-        long valueHash = resolved.literalHash() * 31 + state.parameterHash(execution.statement);
-        int threshold = options.nPlusOneThreshold();
-        tally.record(nanos, valueHash, tally.needsCallSite(threshold) ? execution.callSite() : null, threshold);
-        if (options.keepParameters()) {
-          tally.keepSample(resolved.raw(), execution.parameters());
+    try {
+      unit.countStatement(nanos, endNanos);
+      ShapeTally tally = shape.isPlaceholder() ? null : unit.tally(shape);
+      if (execution.batch) {
+        state.clearBatch();
+        if (tally != null) {
+          tally.recordBatch(nanos);
         }
+      } else if (tally != null) {
+        if (resolved.multiValued()) {
+          tally.recordSetBased(nanos);
+        } else {
+          long valueHash = resolved.literalHash() * 31 + state.parameterHash(execution.statement);
+          int threshold = options.nPlusOneThreshold();
+          tally.record(nanos, valueHash,
+              tally.needsCallSite(valueHash, threshold) ? execution.callSite() : null, threshold);
+          if (options.keepParameters()) {
+            tally.keepSample(resolved.raw(), execution.parameters());
+          }
+        }
+      }
+    } finally {
+      if (unit.kind() == UnitKind.THREAD) {
+        unit.release();
       }
     }
     detectors.onExecution(execution, sink);
@@ -221,27 +229,18 @@ public final class Recorder implements HookListener {
   }
 
   private ResolvedSql preparedSqlOf(ThreadState state, Object statement) {
-    if (statement == null) {
-      return null;
-    }
-    ResolvedSql known = state.preparedSql(statement);
-    return known != null ? known : preparedSql.get(statement, state.probe);
+    return statement == null ? null : preparedSql.get(statement, state.probe);
   }
 
+  /**
+   * Remembers the SQL in the shared map (not per thread): applications may prepare a statement on one thread and run
+   * it on another.
+   */
   @Override
   public void onPrepared(Object statement, String sql) {
     try {
       if (enabled && sql != null) {
-        ThreadState state = threads.get();
-        if (state.suppressed) {
-          return;
-        }
-        state.rememberPrepared(statement, shapes.resolve(sql));
-        if (state.evictedStatement != null) {
-          preparedSql.put(state.evictedStatement, state.evictedSql);
-          state.evictedStatement = null;
-          state.evictedSql = null;
-        }
+        preparedSql.put(statement, shapes.resolve(sql));
       }
     } catch (Throwable failed) {
       Diagnostics.error("prepare hook", failed);
@@ -303,9 +302,7 @@ public final class Recorder implements HookListener {
   public void onStatementClosed(Object statement) {
     try {
       ThreadState state = threads.get();
-      if (!state.forgetPrepared(statement)) {
-        preparedSql.remove(statement, state.probe);
-      }
+      preparedSql.remove(statement, state.probe);
       state.forgetParameters(statement);
       if (state.batchStatement == statement) {
         state.clearBatch();
@@ -339,41 +336,57 @@ public final class Recorder implements HookListener {
 
   // ---------------------------------------------------------------- units of work
 
-  /** The unit a statement ending now belongs to: the open request/scope/transaction, else the thread's burst. */
+  /**
+   * The unit a statement ending now belongs to: the open request/scope/transaction, else the thread's burst. A burst
+   * is returned claimed (see {@link UnitOfWork#claim()}); the caller releases it.
+   */
   private UnitOfWork unitFor(ThreadState state, long nowNanos) {
     UnitOfWork current = state.current;
     if (current != null) {
       return current;
     }
     if (state.manualCommitConnection != null) {
-      state.current = new UnitOfWork(UnitKind.TRANSACTION, "on thread " + state.threadName, nowNanos, state);
       endBurst(state);
+      state.current = open(UnitKind.TRANSACTION, "on thread " + state.threadName, nowNanos, state);
       return state.current;
     }
     UnitOfWork burst = state.burst;
-    if (burst != null && !burst.isEnded() && nowNanos - burst.lastActivityNanos() <= options.threadGapNanos()
-        && nowNanos - burst.startNanos() <= options.threadMaxNanos()) {
+    if (burst != null && nowNanos - burst.lastActivityNanos() <= options.threadGapNanos()
+        && nowNanos - burst.startNanos() <= options.threadMaxNanos() && burst.claim()) {
       return burst;
     }
     endBurst(state);
-    burst = new UnitOfWork(UnitKind.THREAD, state.threadName, nowNanos, state);
+    burst = open(UnitKind.THREAD, state.threadName, nowNanos, state);
+    burst.claim();
     state.burst = burst;
-    openBursts.add(state);
     return burst;
+  }
+
+  private UnitOfWork open(UnitKind kind, String name, long startNanos, ThreadState owner) {
+    UnitOfWork unit = new UnitOfWork(kind, name, startNanos, owner);
+    openUnits.add(unit);
+    return unit;
   }
 
   private void endBurst(ThreadState state) {
     UnitOfWork burst = state.burst;
     if (burst != null) {
       state.burst = null;
-      openBursts.remove(state);
       endUnit(burst);
     }
   }
 
+  /** Judges a unit once: whoever marks it ended first (its owner, or the worker for an idle burst) evaluates it. */
   private void endUnit(UnitOfWork unit) {
     if (unit.markEnded()) {
-      detectors.onUnitEnd(unit, sink);
+      openUnits.remove(unit);
+      try {
+        detectors.onUnitEnd(unit, sink);
+      } finally {
+        unit.discard();
+      }
+    } else if (unit.isEnded()) {
+      openUnits.remove(unit);
     }
   }
 
@@ -394,12 +407,22 @@ public final class Recorder implements HookListener {
         return null;
       }
       ThreadState state = threads.get();
-      if (state.suppressed || state.current != null) {
+      if (state.suppressed) {
+        return null;
+      }
+      UnitKind unitKind = "request".equals(kind) ? UnitKind.REQUEST : UnitKind.SCOPE;
+      UnitOfWork current = state.current;
+      if (current != null && unitKind == UnitKind.REQUEST && current.kind() == UnitKind.TRANSACTION) {
+        // A request is where work on its thread starts: a transaction still open here was left over (a pool
+        // switching a connection to manual commit while warming up, say) and must not swallow the request.
+        state.current = null;
+        state.manualCommitConnection = null;
+        endUnit(current);
+      } else if (current != null) {
         return null;
       }
       endBurst(state);
-      UnitKind unitKind = "request".equals(kind) ? UnitKind.REQUEST : UnitKind.SCOPE;
-      UnitOfWork unit = new UnitOfWork(unitKind, name, System.nanoTime(), state);
+      UnitOfWork unit = open(unitKind, name, System.nanoTime(), state);
       state.current = unit;
       return unit;
     } catch (Throwable failed) {
@@ -434,8 +457,7 @@ public final class Recorder implements HookListener {
           state.manualCommitConnection = connection;
           if (state.current == null) {
             endBurst(state);
-            state.current = new UnitOfWork(UnitKind.TRANSACTION, "on thread " + state.threadName,
-                System.nanoTime(), state);
+            state.current = open(UnitKind.TRANSACTION, "on thread " + state.threadName, System.nanoTime(), state);
           }
         }
       } else if (connection == state.manualCommitConnection) {
@@ -491,26 +513,18 @@ public final class Recorder implements HookListener {
   }
 
   /**
-   * Ends bursts whose threads have gone quiet (run by the worker), or all open bursts when {@code all} (shutdown).
-   * Idle means no statement for {@code unit.thread.gap.ms}; the owner thread is not writing to an idle burst, and
-   * {@link UnitOfWork#markEnded()} makes sure only one side evaluates it.
+   * Ends bursts whose threads have gone quiet (run by the worker): no statement for {@code unit.thread.gap.ms}. With
+   * {@code all} (shutdown) it ends every open unit, bursts and units still open on other threads alike; a unit being
+   * written at that moment is left alone.
    */
   public void endIdleBursts(long nowNanos, boolean all) {
-    List<ThreadState> idle = new ArrayList<>();
-    for (ThreadState state : openBursts) {
-      UnitOfWork burst = state.burst;
-      if (burst == null || burst.isEnded()) {
-        openBursts.remove(state);
-      } else if (all || nowNanos - burst.lastActivityNanos() > options.threadGapNanos()) {
-        idle.add(state);
-      }
-    }
-    for (ThreadState state : idle) {
-      UnitOfWork burst = state.burst;
-      if (burst != null) {
-        openBursts.remove(state);
+    for (UnitOfWork unit : openUnits) {
+      if (unit.isEnded()) {
+        openUnits.remove(unit);
+      } else if (all || unit.kind() == UnitKind.THREAD
+          && nowNanos - unit.lastActivityNanos() > options.threadGapNanos()) {
         try {
-          endUnit(burst);
+          endUnit(unit);
         } catch (Throwable failed) {
           Diagnostics.error("ending idle bursts", failed);
         }

@@ -16,9 +16,10 @@ import io.querylens.sql.StatementShape;
  */
 public final class ShapeTally {
 
-  private static final int MAX_TRACKED_VALUES = 64;
+  private static final int MAX_TRACKED_VALUES = 256;
   private static final int MAX_SITES = 8;
   static final int WALKS_PER_THRESHOLD = 4;
+  static final int MAX_WALKS_PER_THRESHOLD = 8;
 
   private final StatementShape shape;
   private int executions;
@@ -111,9 +112,17 @@ public final class ShapeTally {
     return sampleParameters;
   }
 
-  /** Whether the next single-row execution needs its call site walked. */
-  boolean needsCallSite(int threshold) {
-    return executions >= 1 && (confirmedSite == null || walked < threshold * WALKS_PER_THRESHOLD);
+  /**
+   * Whether the next single-row execution, with values {@code valueHash}, needs its call site walked: not the first
+   * one; then every one up to {@link #WALKS_PER_THRESHOLD} times the threshold; past that only new values while no
+   * site is confirmed; never more than {@link #MAX_WALKS_PER_THRESHOLD} times the threshold. Repeated values alone
+   * never cost more than the first few walks.
+   */
+  boolean needsCallSite(long valueHash, int threshold) {
+    if (executions == 0 || walked >= Math.max(64, threshold * MAX_WALKS_PER_THRESHOLD)) {
+      return false;
+    }
+    return walked < threshold * WALKS_PER_THRESHOLD || confirmedSite == null && !values.contains(valueHash);
   }
 
   void recordBatch(long nanos) {
@@ -181,12 +190,12 @@ public final class ShapeTally {
     if (!unattributed) {
       return false;
     }
-    return confirmedSite != null ? sites[index].site == confirmedSite : siteCount == 1;
+    return confirmedSite != null ? sites[index].site.equals(confirmedSite) : siteCount == 1;
   }
 
   private int indexOf(CallSite site) {
     for (int i = 0; i < siteCount; i++) {
-      if (sites[i].site == site) {
+      if (sites[i].site == site || sites[i].site.equals(site)) {
         return i;
       }
     }

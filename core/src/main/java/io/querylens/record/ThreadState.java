@@ -1,7 +1,6 @@
 package io.querylens.record;
 
 import io.querylens.callsite.CallSiteResolver;
-import io.querylens.sql.ResolvedSql;
 import java.util.Arrays;
 
 /**
@@ -15,8 +14,6 @@ final class ThreadState {
   private static final int MAX_PARAMETERS = 32;
   /** Statements whose bind values are kept at once: a pool's wrapper, the driver's statement, and one spare. */
   private static final int BIND_SLOTS = 3;
-  /** Prepared statements remembered on the thread that prepared them, before the shared map is needed. */
-  private static final int PREPARED_SLOTS = 8;
   private static final int MAX_RENDERED_PARAMETER = 64;
   static final int MAX_BATCH_SQL = 64;
 
@@ -35,17 +32,6 @@ final class ThreadState {
   private int nextBindSlot;
   private final boolean keepParameterValues;
 
-  /**
-   * The SQL of the statements this thread prepared most recently and has not closed. Applications prepare, execute and
-   * close on one thread, so the shared weak map is only needed for statements that outlive {@link #PREPARED_SLOTS}
-   * later prepares (they move there); holding them here costs no allocation and no shared write.
-   */
-  private final Object[] preparedStatements = new Object[PREPARED_SLOTS];
-  private final ResolvedSql[] preparedSql = new ResolvedSql[PREPARED_SLOTS];
-  private int nextPreparedSlot;
-  Object evictedStatement;
-  ResolvedSql evictedSql;
-
   // SQL added with addBatch(String) to one plain statement.
   Object batchStatement;
   final String[] batchSql = new String[MAX_BATCH_SQL];
@@ -60,52 +46,6 @@ final class ThreadState {
     this.threadName = threadName;
     this.execution = new Execution(this, callSites);
     this.keepParameterValues = keepParameterValues;
-  }
-
-  /**
-   * Remembers the SQL of a statement this thread prepared. When every slot is taken, the oldest entry is handed back
-   * through {@link #evictedStatement}/{@link #evictedSql} for the shared map.
-   */
-  void rememberPrepared(Object statement, ResolvedSql sql) {
-    int free = -1;
-    for (int i = 0; i < PREPARED_SLOTS; i++) {
-      if (preparedStatements[i] == statement || free < 0 && preparedStatements[i] == null) {
-        free = i;
-        if (preparedStatements[i] == statement) {
-          break;
-        }
-      }
-    }
-    if (free < 0) {
-      free = nextPreparedSlot;
-      nextPreparedSlot = (free + 1) % PREPARED_SLOTS;
-      evictedStatement = preparedStatements[free];
-      evictedSql = preparedSql[free];
-    }
-    preparedStatements[free] = statement;
-    preparedSql[free] = sql;
-  }
-
-  /** The SQL of a statement this thread prepared and still remembers, or null. */
-  ResolvedSql preparedSql(Object statement) {
-    for (int i = 0; i < PREPARED_SLOTS; i++) {
-      if (preparedStatements[i] == statement) {
-        return preparedSql[i];
-      }
-    }
-    return null;
-  }
-
-  /** Forgets a prepared statement; true when this thread remembered it. */
-  boolean forgetPrepared(Object statement) {
-    for (int i = 0; i < PREPARED_SLOTS; i++) {
-      if (preparedStatements[i] == statement) {
-        preparedStatements[i] = null;
-        preparedSql[i] = null;
-        return true;
-      }
-    }
-    return false;
   }
 
   void bind(Object statement, int index, long valueHash, Object value) {

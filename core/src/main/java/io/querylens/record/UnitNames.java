@@ -8,9 +8,11 @@ final class UnitNames {
   private UnitNames() {}
 
   /**
-   * {@code GET /users/{id}/orders} from {@code GET} and {@code /users/42/orders}: path segments that are ids (numbers,
-   * UUIDs, long hex strings) or look like personal data (contain {@code @}) become {@code {id}}, so that one endpoint
-   * has one name and no value from the URL reaches a finding. The query string is never included.
+   * {@code GET /users/{id}/orders} from {@code GET} and {@code /users/42/orders}: path segments that carry values
+   * become {@code {id}}, so that one endpoint has one name and no value from the URL reaches a finding. Values are
+   * numbers, UUIDs and long hex strings, anything with {@code @} or a percent-escape (e-mail addresses, encoded text),
+   * long mixes of letters and digits (tokens, slugs with ids) and anything very long. Path parameters
+   * ({@code ;jsessionid=...}) and the query string are dropped.
    */
   static String request(String method, String uri) {
     String path = uri == null ? "/" : uri;
@@ -27,6 +29,10 @@ final class UnitNames {
       int slash = path.indexOf('/', start);
       int end = slash < 0 ? path.length() : slash;
       String segment = path.substring(start, end);
+      int parameters = segment.indexOf(';');
+      if (parameters >= 0) {
+        segment = segment.substring(0, parameters);
+      }
       name.append(isIdentifier(segment) ? "{id}" : segment);
       if (slash < 0) {
         break;
@@ -41,24 +47,34 @@ final class UnitNames {
     return name.toString();
   }
 
+  /** Segments longer than this are values, whatever they look like. */
+  private static final int LONG_SEGMENT = 32;
+  /** Segments at least this long that mix letters and digits are values (tokens, ids in slugs). */
+  private static final int MIXED_SEGMENT = 12;
+
   private static boolean isIdentifier(String segment) {
     if (segment.isEmpty()) {
       return false;
     }
-    if (segment.indexOf('@') >= 0) {
+    if (segment.length() > LONG_SEGMENT || segment.indexOf('@') >= 0 || segment.indexOf('%') >= 0) {
       return true;
     }
-    boolean digitsOnly = true;
+    int digits = 0;
+    int letters = 0;
     int hex = 0;
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);
-      if (c < '0' || c > '9') {
-        digitsOnly = false;
+      if (c >= '0' && c <= '9') {
+        digits++;
+      } else if (Character.isLetter(c)) {
+        letters++;
       }
       if (Character.digit(c, 16) >= 0 || c == '-') {
         hex++;
       }
     }
-    return digitsOnly || hex == segment.length() && segment.length() >= 16;
+    return digits == segment.length()
+        || hex == segment.length() && segment.length() >= 16
+        || digits > 0 && letters > 0 && segment.length() >= MIXED_SEGMENT;
   }
 }

@@ -4,12 +4,16 @@ import io.querylens.internal.Diagnostics;
 import io.querylens.sql.StatementShape;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One unit of work: an HTTP request, an explicit scope, a transaction, or a burst of statements on one thread.
  * Detectors count per unit. Written by the thread that owns it; ended exactly once, by that thread or, for an idle
  * burst, by querylens' worker.
+ *
+ * <p>A burst can be ended by the worker while its thread wakes up and writes to it, so its owner writes only between
+ * {@link #claim()} and {@link #release()}, and the worker ends it only from the open state: whoever changes the state
+ * first wins, and the loser leaves the unit alone.
  */
 public final class UnitOfWork {
 
@@ -19,8 +23,12 @@ public final class UnitOfWork {
   private final String name;
   private final long startNanos;
   private volatile long lastActivityNanos;
-  private final AtomicBoolean ended = new AtomicBoolean();
-  private final ClassLoader contextLoader;
+  private static final int OPEN = 0;
+  private static final int BUSY = 1;
+  private static final int ENDED = 2;
+
+  private final AtomicInteger state = new AtomicInteger(OPEN);
+  private ClassLoader contextLoader;
   final ThreadState owner;
 
   private ShapeTally[] table = new ShapeTally[16];
@@ -75,23 +83,42 @@ public final class UnitOfWork {
   }
 
   public boolean isEnded() {
-    return ended.get();
+    return state.get() == ENDED;
   }
 
   /** Every shape's tally, in first-seen order of the table (stable for one unit). */
   public List<ShapeTally> tallies() {
+    ShapeTally[] current = table;
     List<ShapeTally> result = new ArrayList<>(tallyCount);
-    for (ShapeTally tally : table) {
-      if (tally != null) {
-        result.add(tally);
+    if (current != null) {
+      for (ShapeTally tally : current) {
+        if (tally != null) {
+          result.add(tally);
+        }
       }
     }
     return result;
   }
 
-  /** Marks the unit ended; true for the one caller that gets to evaluate it. */
+  /** The owner takes the unit to write to it; false when it was ended meanwhile. */
+  boolean claim() {
+    return state.compareAndSet(OPEN, BUSY);
+  }
+
+  /** The owner is done writing. A release store: cheap, and it publishes the writes to a worker that ends the unit. */
+  void release() {
+    state.setRelease(OPEN);
+  }
+
+  /** Marks the unit ended; true for the one caller that gets to evaluate it. Fails while the owner is writing. */
   boolean markEnded() {
-    return ended.compareAndSet(false, true);
+    return state.compareAndSet(OPEN, ENDED);
+  }
+
+  /** Lets go of what the unit held once it was judged: its tallies and the application's class loader. */
+  void discard() {
+    table = null;
+    contextLoader = null;
   }
 
   /** Counts a statement; the volatile write publishes this thread's tally updates to a sweeping worker. */
@@ -103,6 +130,9 @@ public final class UnitOfWork {
 
   /** The tally of {@code shape}, created on first use; null when the unit already tracks too many shapes. */
   ShapeTally tally(StatementShape shape) {
+    if (table == null) {
+      return null;
+    }
     int mask = table.length - 1;
     int index = mix(shape.id()) & mask;
     while (true) {

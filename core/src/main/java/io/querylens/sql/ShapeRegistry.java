@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +21,10 @@ public final class ShapeRegistry {
   private static final int CACHE_SIZE = 8192;
   /** Longer raw SQL is not cached: it is rare, and pinning it would cost memory for little gain. */
   private static final int MAX_CACHED_LENGTH = 8 * 1024;
+  /** Raw SQL up to this length is always cached; longer SQL only while {@link #MAX_CACHED_CHARS} allows. */
+  private static final int SMALL_SQL = 512;
+  /** Characters of long raw SQL the cache may pin at once (about 8 MB). */
+  private static final long MAX_CACHED_CHARS = 4L * 1024 * 1024;
 
   private final SqlNormalizer normalizer;
   private final int maxShapes;
@@ -27,6 +32,8 @@ public final class ShapeRegistry {
   private final ResolvedSql[] cache = new ResolvedSql[CACHE_SIZE];
   private final ConcurrentHashMap<String, StatementShape> shapesBySql = new ConcurrentHashMap<>();
   private final AtomicInteger nextId = new AtomicInteger(1);
+  /** Characters of long SQL held by the cache; updated racily, which only blurs the bound a little. */
+  private final AtomicLong cachedLongChars = new AtomicLong();
   private final StatementShape unknown;
   private final StatementShape overflow;
 
@@ -51,10 +58,25 @@ public final class ShapeRegistry {
     }
     NormalizedSql normalized = normalizer.normalize(raw);
     ResolvedSql resolved = new ResolvedSql(raw, intern(normalized), normalized.literalHash(), normalized.multiValued());
-    if (raw.length() <= MAX_CACHED_LENGTH) {
-      cache[index] = resolved;
-    }
+    cacheIfAffordable(index, cached, resolved);
     return resolved;
+  }
+
+  private void cacheIfAffordable(int index, ResolvedSql replaced, ResolvedSql resolved) {
+    int length = resolved.raw().length();
+    if (length > MAX_CACHED_LENGTH) {
+      return;
+    }
+    if (length > SMALL_SQL) {
+      if (cachedLongChars.get() + length > MAX_CACHED_CHARS) {
+        return;
+      }
+      cachedLongChars.addAndGet(length);
+    }
+    cache[index] = resolved;
+    if (replaced != null && replaced.raw().length() > SMALL_SQL) {
+      cachedLongChars.addAndGet(-replaced.raw().length());
+    }
   }
 
   /** The placeholder for statements whose SQL querylens never saw. */

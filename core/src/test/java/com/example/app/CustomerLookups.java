@@ -68,6 +68,36 @@ public final class CustomerLookups {
     AgentJdbc.close(statement);
   }
 
+  /** Runs an already prepared lookup with {@code id}: the statement may come from another thread. */
+  public void runPrepared(PreparedStatement statement, long id) throws SQLException {
+    AgentJdbc.setLong(statement, 1, id);
+    AgentJdbc.query(statement);
+  }
+
+  /** Pages through the customers with OFFSET, {@code pages} pages of 2. */
+  public void pageWithOffset(int pages) throws SQLException {
+    PreparedStatement statement = AgentJdbc.prepare(connection,
+        "select c.id, c.name from customers c order by c.id limit ? offset ?");
+    for (int page = 0; page < pages; page++) {
+      AgentJdbc.setLong(statement, 1, 2);
+      AgentJdbc.setLong(statement, 2, page * 2L);
+      AgentJdbc.query(statement);
+    }
+    AgentJdbc.close(statement);
+  }
+
+  /** Pages through the customers by key (keyset pagination), {@code pages} pages of 2. */
+  public void pageByKey(int pages) throws SQLException {
+    PreparedStatement statement = AgentJdbc.prepare(connection,
+        "select c.id, c.name from customers c where c.id > ? order by c.id limit ?");
+    for (int page = 0; page < pages; page++) {
+      AgentJdbc.setLong(statement, 1, page * 2L);
+      AgentJdbc.setLong(statement, 2, 2);
+      AgentJdbc.query(statement);
+    }
+    AgentJdbc.close(statement);
+  }
+
   /** Set-based: three keys per statement. */
   public void loadThreeAtOnce(long first, long second, long third) throws SQLException {
     PreparedStatement statement =

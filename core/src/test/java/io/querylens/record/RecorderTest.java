@@ -235,6 +235,63 @@ class RecorderTest {
     }
 
     @Test
+    void aStatementPreparedOnOneThreadAndRunOnAnotherKeepsItsSql() throws Exception {
+      lens.start(b -> b);
+      PreparedStatement[] prepared = new PreparedStatement[1];
+      Thread preparer = new Thread(() -> {
+        try {
+          prepared[0] = AgentJdbc.prepare(lens.connection, CustomerLookups.BY_ID);
+        } catch (java.sql.SQLException failed) {
+          throw new IllegalStateException(failed);
+        }
+      });
+      preparer.start();
+      preparer.join();
+
+      try (UnitOfWorkScope scope = QueryLens.unitOfWork("other-thread")) {
+        for (long id = 1; id <= 6; id++) {
+          app.runPrepared(prepared[0], id);
+        }
+      }
+      AgentJdbc.close(prepared[0]);
+
+      assertThat(lens.findings()).singleElement()
+          .satisfies(finding -> assertThat(finding.sql()).isEqualTo(CustomerLookups.BY_ID))
+          .satisfies(finding -> assertThat(finding.callSite()).contains("CustomerLookups.runPrepared("));
+    }
+
+    @Test
+    void pagingThroughResultsIsNotAnNPlusOne() throws Exception {
+      lens.start(b -> b);
+      try (UnitOfWorkScope scope = QueryLens.unitOfWork("warm-up")) {
+        app.pageByKey(1);
+      }
+      Thread.sleep(500);
+      try (UnitOfWorkScope scope = QueryLens.unitOfWork("export")) {
+        app.pageWithOffset(8);
+        app.pageByKey(8);
+      }
+
+      assertThat(lens.findings()).isEmpty();
+    }
+
+    @Test
+    void aRequestIsItsOwnUnitEvenAfterATransactionWasLeftOpenOnItsThread() throws Exception {
+      lens.start(b -> b);
+      AgentJdbc.setAutoCommit(lens.connection, false);
+      Object request = Hooks.beginRequest("GET", "/customers");
+      try {
+        app.loadEachCustomer(ids(1, 6));
+      } finally {
+        Hooks.endUnit(request);
+        AgentJdbc.setAutoCommit(lens.connection, true);
+      }
+
+      assertThat(lens.findings()).singleElement()
+          .satisfies(finding -> assertThat(finding.details()).containsEntry("unit", "request GET /customers"));
+    }
+
+    @Test
     void manyStatementsOpenAtOnceKeepTheirSql() throws Exception {
       lens.start(b -> b);
       List<PreparedStatement> open = new java.util.ArrayList<>();

@@ -50,7 +50,8 @@ class ApplicationsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void countsAnExplicitScopeFromThePublicApiAsOneUnitOfWork(Path jdk) throws Exception {
-    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).run("com.example.shop.ImportJob");
+    String withCore = ForkedJvm.applicationClasspath() + File.pathSeparator + System.getProperty("querylens.core.jar");
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).classpath(withCore).run("com.example.shop.ImportJob");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     List<String> findings = run.reportLines();
@@ -90,5 +91,19 @@ class ApplicationsIT {
         .jvm("-Dquerylens.nplusone.threshold=40").run("com.example.shop.PlainJdbcApp", "nplusone");
     assertThat(propertyWins.reportLines()).as(propertyWins.toString()).hasSize(1);
     assertThat(propertyWins.reportLines().get(0)).contains("\"threshold\":40");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void changesNothingTheApplicationCanSee(Path jdk) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).run("com.example.shop.HostView");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).as(run.toString())
+        .contains("jdk.internal.misc exported to the application: false")
+        .contains("io.querylens.QueryLens visible: false")
+        .contains("io.querylens.bootstrap.Hooks visible: false");
+    assertThat(run.stderr().lines().filter(line -> !line.startsWith("[querylens] querylens ")))
+        .as("nothing but the start line on stderr").isEmpty();
   }
 }

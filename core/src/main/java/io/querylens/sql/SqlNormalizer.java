@@ -9,10 +9,32 @@ package io.querylens.sql;
  * hash and count are kept.
  *
  * <p>Shape rules: whitespace and comments fold to one space (nested {@code /* *}{@code /} like PostgreSQL;
- * {@code #} is an operator, not a comment); string, dollar-quoted and numeric literals and {@code $n} markers become
- * {@code ?}; quoted identifiers are kept verbatim; unquoted words are lower case; {@code IN (?, ?, ?)} lists and
- * repeated {@code VALUES (?, ?)} rows collapse; JDBC escape braces are kept. Input longer than the cap is cut; the
- * shape itself never exceeds the cap plus the {@code " ..."} marker.
+ * {@code #} is an operator, not a comment); string, dollar-quoted, Oracle {@code q'[...]'} and numeric literals and
+ * {@code $n} markers become {@code ?}; quoted identifiers are kept verbatim; unquoted words are lower case;
+ * {@code IN (?, ?, ?)} lists and repeated {@code VALUES (?, ?)} rows collapse; JDBC escape braces are kept. Input
+ * longer than the cap is cut; the shape itself never exceeds the cap plus the {@code " ..."} marker.
+ *
+ * <p>Double quotes: a back-quoted token is always an identifier, but {@code "..."} is an identifier in ANSI SQL,
+ * PostgreSQL, H2 and Oracle and a string in MySQL's default mode and in SQLite. A {@code "..."} token is therefore read
+ * as a literal when it stands in a value position: after a comparison or arithmetic operator ({@code = <> != < > <= >=
+ * + - * / % ||}), after {@code like ilike escape regexp rlike glob between when then else default interval password
+ * comment}, after the {@code and} of a {@code between}, after {@code identified ... by}, and as an item of an
+ * {@code in (...)} list, an {@code against (...)} search or a {@code values (...)} / {@code row(...)} row.
+ * Elsewhere, and always right after or right before a {@code .}, it stays a quoted identifier. In value positions
+ * PostgreSQL column references such as {@code a = "B"} are masked too; a literal is never kept. Known gap: a MySQL
+ * string in an identifier position (a select list item, a function argument such as {@code lower("x")}) is kept.
+ *
+ * <p>Backslashes in plain {@code '...'} (and value {@code "..."}) strings: PostgreSQL and the standard read
+ * {@code 'C:\'} as a closed string, MySQL reads {@code \'} as an escaped quote. The pass first guesses per quote: an
+ * odd run of backslashes before the quote escapes it unless what follows the quote continues like SQL (end of input,
+ * punctuation or an operator, or a keyword that may follow an expression). When such an ambiguous quote was seen, the
+ * statement is read a second time with MySQL's backslash escapes, and both readings are checked for signs of a misread
+ * after the first ambiguous quote (an unterminated literal in input that was not cut, a literal followed by text that
+ * cannot follow one, a quoted identifier right after a literal, a backslash outside any literal, and, for the guessing
+ * reading, a comment). The reading without such signs is kept; when both are clean and agree, the guess; otherwise,
+ * and in input cut by the cap unless both agree, a third reading replaces everything from the first ambiguous literal
+ * on with one {@code ?}. So a statement is read at most three times, each time in one linear pass, and only a
+ * statement with such a backslash-quote is read more than once.
  */
 public final class SqlNormalizer {
   /** Default cap on the number of characters normalized. */
@@ -46,8 +68,31 @@ public final class SqlNormalizer {
       return EMPTY;
     }
     boolean truncated = sql.length() > maxLength;
+    int n = truncated ? maxLength : sql.length();
     try {
-      return new Pass(sql, truncated ? maxLength : sql.length(), maxLength, truncated).run();
+      Pass guess = new Pass(sql, n, maxLength, truncated, Pass.READ_GUESS);
+      NormalizedSql guessed = guess.run();
+      if (guess.ambiguous == 0) {
+        return guessed;
+      }
+      // A backslash-quote that PostgreSQL and MySQL read differently: read the statement the MySQL way too, and keep
+      // a reading only when it is the one that fits.
+      Pass mysql = new Pass(sql, n, maxLength, truncated, Pass.READ_BACKSLASH);
+      NormalizedSql escaped = mysql.run();
+      boolean agree = !guess.misread && !mysql.misread && guessed.shape().equals(escaped.shape());
+      if (agree) {
+        return guessed;
+      }
+      // In input cut by the cap an open literal at the end is no sign of a misread, so one reading alone is not
+      // trusted there.
+      if (!truncated && !guess.misread && mysql.misread) {
+        return guessed;
+      }
+      if (!truncated && guess.misread && !mysql.misread) {
+        return escaped;
+      }
+      // Both fit but differ, or neither fits: keep nothing from the first ambiguous literal on.
+      return new Pass(sql, n, maxLength, truncated, Pass.READ_CUT).run();
     } catch (RuntimeException e) {
       return new NormalizedSql(UNREADABLE_SHAPE, StatementKind.OTHER, 0L, 0, false, truncated);
     }
@@ -111,8 +156,43 @@ public final class SqlNormalizer {
     "with", "in", "any",
     // from KW_WHERE on: keywords that only matter as the token before a negative number
     "where", "and", "or", "not", "when", "then", "else", "by", "limit", "offset", "between", "return", "is", "like",
-    "ilike", "set", "case", "having", "on", "returning", "default", "interval", "fetch", "first", "next", "top"
+    "ilike", "set", "case", "having", "on", "returning", "default", "interval", "fetch", "first", "next", "top",
+    "escape", "regexp", "rlike", "glob", "password", "identified", "row", "against"
   };
+
+  // Codes of the keywords from KW_WHERE on that the double-quote rule needs (their index in KEYWORDS).
+  static final int KW_AND = 25;
+  static final int KW_WHEN = 28;
+  static final int KW_THEN = 29;
+  static final int KW_ELSE = 30;
+  static final int KW_BY = 31;
+  static final int KW_BETWEEN = 34;
+  static final int KW_LIKE = 37;
+  static final int KW_ILIKE = 38;
+  static final int KW_DEFAULT = 44;
+  static final int KW_INTERVAL = 45;
+  static final int KW_ESCAPE = 50;
+  static final int KW_REGEXP = 51;
+  static final int KW_RLIKE = 52;
+  static final int KW_GLOB = 53;
+  static final int KW_PASSWORD = 54;
+  static final int KW_IDENTIFIED = 55;
+  static final int KW_ROW = 56;
+  static final int KW_AGAINST = 57;
+
+  /**
+   * Words that may follow a closed string literal; used to guess whether a backslash-quote closes a string. Lower case,
+   * ASCII letters and {@code _} only.
+   */
+  static final String[] FOLLOW_WORDS = {
+    "and", "or", "xor", "not", "is", "isnull", "notnull", "in", "like", "ilike", "similar", "regexp", "rlike", "glob",
+    "sounds", "between", "escape", "collate", "at", "then", "else", "when", "end", "from", "where", "as", "on", "using",
+    "join", "inner", "left", "right", "full", "cross", "natural", "outer", "straight_join", "order", "group", "having",
+    "limit", "offset", "fetch", "for", "union", "except", "intersect", "minus", "returning", "asc", "desc", "nulls",
+    "into", "values", "set", "window", "over", "with", "do", "div", "mod", "separator", "lock", "overlaps"
+  };
+
+  private static final int MAX_FOLLOW_WORD_LENGTH;
 
   private static final int MAX_KEYWORD_LENGTH;
 
@@ -122,6 +202,11 @@ public final class SqlNormalizer {
       max = Math.max(max, KEYWORDS[k].length());
     }
     MAX_KEYWORD_LENGTH = max;
+    max = 0;
+    for (String w : FOLLOW_WORDS) {
+      max = Math.max(max, w.length());
+    }
+    MAX_FOLLOW_WORD_LENGTH = max;
   }
 
   static StatementKind kindOf(int kw) {
@@ -156,6 +241,52 @@ public final class SqlNormalizer {
       default:
         return StatementKind.OTHER;
     }
+  }
+
+  /** True when a {@code "..."} right after a word with this keyword code is a value (a MySQL/SQLite string). */
+  static boolean valueAfter(int kw) {
+    switch (kw) {
+      case KW_LIKE:
+      case KW_ILIKE:
+      case KW_ESCAPE:
+      case KW_REGEXP:
+      case KW_RLIKE:
+      case KW_GLOB:
+      case KW_BETWEEN:
+      case KW_WHEN:
+      case KW_THEN:
+      case KW_ELSE:
+      case KW_DEFAULT:
+      case KW_INTERVAL:
+      case KW_PASSWORD:
+      case KW_COMMENT:
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** True when a {@code "..."} right after an operator ending in {@code c} is a value. */
+  static boolean valueAfterOperator(char c) {
+    switch (c) {
+      case '=':
+      case '<':
+      case '>':
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+      case '|':
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** The bit for paren depth {@code d} in the per-depth bit sets; depths outside 0..63 have none. */
+  static long bit(int d) {
+    return d >= 0 && d < 64 ? 1L << d : 0L;
   }
 
   /** True when a {@code -} right after a word with this keyword code starts a negative literal. */
@@ -240,6 +371,14 @@ public final class SqlNormalizer {
     private static final int M_VALUES_ROW = 4;
     private static final int M_VALUES_AFTER_ROW = 5;
 
+    // How a backslash before the closing quote of a plain string is read (see the class comment).
+    /** Guess per quote from what follows it. */
+    static final int READ_GUESS = 0;
+    /** MySQL: a backslash always escapes the next character. */
+    static final int READ_BACKSLASH = 1;
+    /** The first backslash-quote makes the rest of the input one literal. */
+    static final int READ_CUT = 2;
+
     private final String s;
     private final int n;
     private final int maxLength;
@@ -251,6 +390,28 @@ public final class SqlNormalizer {
     private boolean stop;
     private int prevType = T_NONE;
     private int prevKw = KW_NONE;
+    /** The character of the previous token as passed to {@link #after}: the operator character for T_OP. */
+    private char prevChar;
+    /** True when the previous token was a word after which a {@code "..."} is a value. */
+    private boolean prevValueWord;
+
+    private final int read;
+    private final boolean inputCut;
+    /** Backslash-quotes in plain strings, where PostgreSQL and MySQL disagree. */
+    int ambiguous;
+    /** Signs that the input was not read as it was written (see the class comment). */
+    boolean misread;
+    /** Whether the last {@link #scanString} met a backslash. */
+    private boolean scanSawBackslash;
+
+    // Per paren depth bit sets (bit d: the innermost paren of depth d, or the text at depth d).
+    /** The paren opening depth d holds values: an IN list, a VALUES row, a tuple in one, an AGAINST search. */
+    private long valueLists;
+    /** At depth d, a run of VALUES rows is going on. */
+    private long valuesRows;
+    /** At depth d, a BETWEEN waits for its AND. */
+    private long betweens;
+    private boolean identifiedPending;
 
     private long hash = FNV_OFFSET;
     private int literalCount;
@@ -277,7 +438,9 @@ public final class SqlNormalizer {
     // ANY ( ? )
     private int anyState;
 
-    Pass(String s, int n, int maxLength, boolean truncated) {
+    Pass(String s, int n, int maxLength, boolean truncated, int read) {
+      this.read = read;
+      this.inputCut = truncated;
       this.s = s;
       this.n = n;
       this.maxLength = maxLength;
@@ -355,6 +518,12 @@ public final class SqlNormalizer {
           string(i, i, false);
           return;
         case '"':
+          if (valuePosition()) {
+            doubleQuotedValue();
+          } else {
+            quotedIdentifier(c);
+          }
+          return;
         case '`':
           quotedIdentifier(c);
           return;
@@ -402,6 +571,9 @@ public final class SqlNormalizer {
           }
           return;
         default:
+          if (c == '\\' && ambiguous > 0) {
+            misread = true; // no dialect has a backslash outside literals
+          }
           single(isOperatorChar(c) ? T_OP : T_OTHER, c);
       }
     }
@@ -427,6 +599,7 @@ public final class SqlNormalizer {
           }
           i = j;
           pendingSpace = true;
+          commentSeen();
           return;
         }
         if (negativeContext() && (isDigit(d) || (d == '.' && i + 2 < n && isDigit(s.charAt(i + 2))))) {
@@ -472,6 +645,14 @@ public final class SqlNormalizer {
       }
       i = j; // unterminated: swallows the rest
       pendingSpace = true;
+      commentSeen();
+    }
+
+    /** A comment after a guessed backslash-quote may hide a misread (it can swallow a stray quote). */
+    private void commentSeen() {
+      if (read == READ_GUESS && ambiguous > 0) {
+        misread = true;
+      }
     }
 
     /** A numeric literal starting at {@code start} (a {@code -} or the first digit / dot at {@code j}). */
@@ -521,41 +702,223 @@ public final class SqlNormalizer {
      * Unterminated: the rest is the literal and the pass stops.
      */
     private void string(int start, int quote, boolean backslashEscapes) {
+      int end = scanString(quote, backslashEscapes);
+      if (end < 0) {
+        unterminated(start);
+      } else {
+        literal(start, end);
+        i = end;
+      }
+    }
+
+    /**
+     * Finds the end of the string whose opening quote ({@code '} or {@code "}) is at {@code quote}: the index just past
+     * its closing quote, or -1 when it runs to the end of the input (or, in {@link #READ_CUT}, to an ambiguous quote).
+     * Doubled quotes are escapes; backslashes escape the next character in E-strings ({@code backslashEscapes}) and in
+     * {@link #READ_BACKSLASH}; otherwise a quote after an odd run of backslashes is ambiguous and guessed.
+     */
+    private int scanString(int quote, boolean backslashEscapes) {
+      char q = s.charAt(quote);
+      boolean escapes = backslashEscapes || read == READ_BACKSLASH;
       int j = quote + 1;
-      int backslashes = 0; // length of the run of backslashes just before j (plain strings only)
+      int backslashes = 0; // length of the run of backslashes just before j (when backslashes do not escape)
+      scanSawBackslash = false;
       while (j < n) {
         char c = s.charAt(j);
-        if (c == '\\' && backslashEscapes) {
-          j += 2;
-        } else if (c == '\'') {
-          if (j + 1 < n && s.charAt(j + 1) == '\'') {
+        if (c == '\\') {
+          scanSawBackslash = true;
+          if (escapes) {
+            if (!backslashEscapes && j + 1 < n && s.charAt(j + 1) == q) {
+              ambiguous++;
+            }
             j += 2;
-          } else if ((backslashes & 1) == 1 && j + 1 < n && isWordPart(s.charAt(j + 1))) {
-            // MySQL-style \' escape ('it\'s'): a standard string glued to a word is implausible, and closing
-            // here would put the rest of the literal into the shape.
-            j++;
           } else {
-            literal(start, j + 1);
-            i = j + 1;
-            return;
+            backslashes++;
+            j++;
           }
-          backslashes = 0;
           continue;
-        } else {
-          j++;
         }
-        backslashes = c == '\\' ? backslashes + 1 : 0;
+        if (c == q) {
+          boolean odd = (backslashes & 1) == 1;
+          backslashes = 0;
+          boolean doubled = j + 1 < n && s.charAt(j + 1) == q;
+          if (odd) {
+            ambiguous++;
+            if (read == READ_CUT) {
+              return -1;
+            }
+            if (doubled) {
+              // 'x\'' : MySQL reads \' then a closing quote, PostgreSQL a backslash then '' and goes on.
+              if (plausibleAfter(j + 2)) {
+                return j + 2;
+              }
+              j += 2;
+              continue;
+            }
+            // 'C:\' (PostgreSQL: closed) or 'it\'s' (MySQL: escaped quote). Closing where the rest cannot follow a
+            // literal would put the rest of the literal into the shape.
+            if (plausibleAfter(j + 1)) {
+              return j + 1;
+            }
+            j++;
+            continue;
+          }
+          if (doubled) {
+            j += 2;
+            continue;
+          }
+          if (ambiguous > 0
+              && !(q == '"' && j + 1 < n && s.charAt(j + 1) == '.')
+              && !plausibleAfter(j + 1)) {
+            misread = true;
+          }
+          return j + 1;
+        }
+        backslashes = 0;
+        j++;
+      }
+      return -1;
+    }
+
+    /**
+     * Whether the text from {@code j} can follow a closed literal: end of input, punctuation or an operator after
+     * optional whitespace, or a word from {@link #FOLLOW_WORDS}. A word or a quote glued to the quote
+     * ({@code 'it'}{@code s}) cannot. Looks at the whitespace after one quote and at most a few letters, so the pass
+     * stays linear.
+     */
+    private boolean plausibleAfter(int j) {
+      if (j >= n) {
+        return true;
+      }
+      char glued = s.charAt(j);
+      if (isWordPart(glued) || glued == '\'' || glued == '"') {
+        return false;
+      }
+      while (j < n && isSpace(s.charAt(j))) {
+        j++;
+      }
+      if (j >= n) {
+        return true;
+      }
+      char c = s.charAt(j);
+      if (isOperatorChar(c)) {
+        return true;
+      }
+      switch (c) {
+        case ',':
+        case ')':
+        case ';':
+        case ':':
+        case ']':
+        case '}':
+        case '\'':
+        case '"':
+          return true;
+        default:
+          return isAsciiLetter(c) && followWord(j);
+      }
+    }
+
+    private boolean followWord(int j) {
+      int end = j;
+      while (end < n && end - j <= MAX_FOLLOW_WORD_LENGTH && (isAsciiLetter(s.charAt(end)) || s.charAt(end) == '_')) {
+        end++;
+      }
+      if (end >= n && inputCut) {
+        return true; // a word cut by the length cap may be the start of any keyword
+      }
+      if (end < n && isWordPart(s.charAt(end))) {
+        return false;
+      }
+      int length = end - j;
+      for (String w : FOLLOW_WORDS) {
+        if (w.length() == length && s.regionMatches(true, j, w, 0, length)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Oracle {@code q'[...]'} (prefix at {@code start}, quote at {@code quote}): any delimiter, brackets pair. */
+    private void qQuote(int start, int quote) {
+      if (quote + 1 >= n) {
+        unterminated(start);
+        return;
+      }
+      char open = s.charAt(quote + 1);
+      char close;
+      switch (open) {
+        case '[':
+          close = ']';
+          break;
+        case '{':
+          close = '}';
+          break;
+        case '(':
+          close = ')';
+          break;
+        case '<':
+          close = '>';
+          break;
+        default:
+          close = open;
+      }
+      for (int j = quote + 2; j + 1 < n; j++) {
+        if (s.charAt(j) == close && s.charAt(j + 1) == '\'') {
+          literal(start, j + 2);
+          i = j + 2;
+          return;
+        }
       }
       unterminated(start);
+    }
+
+    /** True when a {@code "..."} at {@code i} stands where a value goes, so it is a MySQL/SQLite string. */
+    private boolean valuePosition() {
+      switch (prevType) {
+        case T_OP:
+          return valueAfterOperator(prevChar);
+        case T_WORD:
+          return prevValueWord;
+        case T_LPAREN:
+        case T_COMMA:
+          return (valueLists & bit(depth)) != 0;
+        default:
+          return false;
+      }
+    }
+
+    /** A {@code "..."} in a value position: a literal, unless it qualifies a name ({@code = "T"."id"}). */
+    private void doubleQuotedValue() {
+      int start = i;
+      int end = scanString(start, false);
+      if (end < 0) {
+        unterminated(start);
+      } else if (!scanSawBackslash && end < n && s.charAt(end) == '.') {
+        // Without backslashes the identifier reading ends at the same quote.
+        space(T_QIDENT);
+        sb.append(s, start, end);
+        i = end;
+        after(T_QIDENT, KW_NONE, '"');
+      } else {
+        literal(start, end);
+        i = end;
+      }
     }
 
     private void unterminated(int start) {
       literal(start, n);
       i = n;
       stop = true;
+      if (!inputCut) {
+        misread = true; // a literal cut by the length cap is expected to be open
+      }
     }
 
     private void quotedIdentifier(char q) {
+      if (ambiguous > 0 && prevType == T_LIT) {
+        misread = true; // 'x\'' "y": more likely the rest of a string than an alias
+      }
       int j = i + 1;
       while (j < n) {
         if (s.charAt(j) == q) {
@@ -632,6 +995,13 @@ public final class SqlNormalizer {
             string(i, i + 1, false);
             return;
           }
+          if (c == 'q' || c == 'Q') {
+            qQuote(i, i + 1);
+            return;
+          }
+        } else if ((d == 'q' || d == 'Q') && (c == 'n' || c == 'N') && i + 2 < n && s.charAt(i + 2) == '\'') {
+          qQuote(i, i + 2);
+          return;
         } else if (d == '&' && (c == 'u' || c == 'U') && i + 2 < n && s.charAt(i + 2) == '\'') {
           string(i, i + 2, false);
           return;
@@ -722,10 +1092,20 @@ public final class SqlNormalizer {
     /** Bookkeeping after a token was appended. */
     private void after(int type, int kw, char c) {
       if (type == T_LPAREN) {
+        boolean values = opensValueList();
         depth++;
+        long b = bit(depth);
+        valueLists = values ? valueLists | b : valueLists & ~b;
+        valuesRows &= ~b;
+        betweens &= ~b;
       } else if (type == T_RPAREN) {
+        long b = ~bit(depth);
+        valueLists &= b;
+        valuesRows &= b;
+        betweens &= b;
         depth--;
       }
+      valueContext(type, kw);
       statementKind(type, kw, c);
       boolean q = type == T_LIT || type == T_MARK;
       collapse(type, q);
@@ -740,6 +1120,53 @@ public final class SqlNormalizer {
       any(type, kw, q);
       prevType = type;
       prevKw = kw;
+      prevChar = c;
+    }
+
+    /** Whether the {@code (} being appended opens a list of values (at the depth before it). */
+    private boolean opensValueList() {
+      long b = bit(depth);
+      switch (prevType) {
+        case T_WORD:
+          return prevKw == KW_IN
+              || prevKw == KW_VALUES
+              || prevKw == KW_AGAINST
+              || (prevKw == KW_ROW && (valuesRows & b) != 0);
+        case T_COMMA:
+          return (valuesRows & b) != 0 || (valueLists & b) != 0;
+        case T_LPAREN:
+          return (valueLists & b) != 0;
+        default:
+          return false;
+      }
+    }
+
+    /** Tracks VALUES rows, BETWEEN ... AND, IDENTIFIED ... BY, and whether a word makes the next token a value. */
+    private void valueContext(int type, int kw) {
+      long b = bit(depth);
+      if (type == T_WORD && kw == KW_VALUES) {
+        valuesRows |= b;
+      } else if (type != T_LPAREN && type != T_RPAREN && type != T_COMMA && !(type == T_WORD && kw == KW_ROW)) {
+        valuesRows &= ~b;
+      }
+      boolean value = false;
+      if (type == T_WORD) {
+        if (kw == KW_BETWEEN) {
+          betweens |= b;
+          value = true;
+        } else if (kw == KW_AND) {
+          value = (betweens & b) != 0;
+          betweens &= ~b;
+        } else if (kw == KW_IDENTIFIED) {
+          identifiedPending = true;
+        } else if (kw == KW_BY) {
+          value = identifiedPending;
+          identifiedPending = false;
+        } else {
+          value = valueAfter(kw);
+        }
+      }
+      prevValueWord = value;
     }
 
     private void statementKind(int type, int kw, char c) {

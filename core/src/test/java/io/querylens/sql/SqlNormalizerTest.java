@@ -151,6 +151,237 @@ class SqlNormalizerTest {
   }
 
   @Nested
+  class DoubleQuotes {
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        quoteCharacter = '~',
+        value = {
+          "select \"Id\" from \"Users\" where \"Email\" = ?",
+          "SELECT \"UserId\", `Other Col` FROM \"MySchema\".\"Users\"",
+          "select u.\"Name\" as \"Alias\", \"U\".\"Id\" from \"MySchema\".\"Users\" \"U\" where t.\"Col\" = ?",
+          "select * from \"A\" a join \"B\" b on \"a\".\"Id\" = \"b\".\"AId\" where a.x = ? and b.y = \"b\".\"Z\"",
+          "insert into \"T\" (\"A\", \"B\") values (?, ?)",
+          "update \"T\" set \"A\" = ? where \"Id\" = ?",
+          "select \"A\", count(\"B\") from \"T\" group by \"A\" order by \"A\" desc",
+          "select * from t where \"a\" = ? and \"b\" is null and \"c\" in (select \"Id\" from \"U\")",
+          "create table \"T\" (\"Id\" int primary key, \"Name\" text not null)"
+        })
+    void identifierPositionsAreUnchanged(String sql) {
+      String expected = sql.replace("SELECT", "select").replace("FROM", "from");
+      NormalizedSql n = norm(sql);
+      assertThat(n.shape()).isEqualTo(expected);
+      assertThat(n.literalCount()).isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        quoteCharacter = '~',
+        value = {
+          "select * from users where email = \"alice@example.com\"|select * from users where email = ?",
+          "select \"Id\" from \"Users\" where \"Email\" = \"x@y.z\"|select \"Id\" from \"Users\" where \"Email\" = ?",
+          "select `id` from `users` where `email` = \"a@b.c\"|select `id` from `users` where `email` = ?",
+          "update users set name = \"Bob\", note=\"x\" where id = 1|update users set name = ?, note=? where id = ?",
+          "insert into t (a) values (\"x\")|insert into t (a) values (?)",
+          "insert into t (a, b) values (now(), \"x\")|insert into t (a, b) values (now(), ?)",
+          "insert into t values row(\"a\"), row(\"b\")|insert into t values row(?), row(?)",
+          "select * from t where a <> \"x\" or b != \"y\"|select * from t where a <> ? or b != ?",
+          "select * from t where a < \"x\" or b > \"y\"|select * from t where a < ? or b > ?",
+          "select * from t where c <= \"z\" or d >= \"w\"|select * from t where c <= ? or d >= ?",
+          "select * from t where a like \"%x%\" or b ilike \"y\"|select * from t where a like ? or b ilike ?",
+          "select * from t where c not like \"z\"|select * from t where c not like ?",
+          "select * from t where a like \"a!%\" escape \"!\"|select * from t where a like ? escape ?",
+          "select * from t where a regexp \"^x\" or b rlike \"y\"|select * from t where a regexp ? or b rlike ?",
+          "select * from t where c glob \"z*\"|select * from t where c glob ?",
+          "select * from t where a between \"x\" and \"y\"|select * from t where a between ? and ?",
+          "delete from t where a between \"x\" and \"y\" and \"b\"=1|delete from t where a between ? and ? and \"b\"=?",
+          "delete from t where \"a\" = 1 and \"b\" = \"c\"|delete from t where \"a\" = ? and \"b\" = ?",
+          "select * from t where \"a\" = 1 and \"b\" = 2|select * from t where \"a\" = ? and \"b\" = ?",
+          "select case when a = 1 then \"x\" end from t|select case when a = ? then ? end from t",
+          "select case when \"y\" then \"z\" else \"w\" end from t|select case when ? then ? else ? end from t",
+          "create table t (a text default \"x\" comment \"the a\")|create table t (a text default ? comment ?)",
+          "create user u identified by \"pw\"|create user u identified by ?",
+          "alter user u identified with sha2_password by \"pw\"|alter user u identified with sha2_password by ?",
+          "select match(a) against (\"x y\" in boolean mode) from t|select match(a) against (? in boolean mode) from t",
+          "select * from t where d > now() - interval \"1\" day|select * from t where d > now() - interval ? day",
+          "select * from t where a = \"it's\" and b = \"say \"\"hi\"\"\"|select * from t where a = ? and b = ?",
+          "select * from t where a = \"x\\\" y\" and b = 1|select * from t where a = ? and b = ?"
+        })
+    void valuePositionsAreLiterals(String sql, String expected) {
+      assertThat(shape(sql)).isEqualTo(expected);
+    }
+
+    @Test
+    void arithmeticAndConcatenationOperandsAreLiterals() {
+      assertThat(shape("select a + \"1\", a - \"2\", a * \"3\", a / \"4\", a % \"5\", a || \"6\" from t"))
+          .isEqualTo("select a + ?, a - ?, a * ?, a / ?, a % ?, a || ? from t");
+    }
+
+    @Test
+    void valuesAreCountedAndHashedLikeOtherLiterals() {
+      NormalizedSql n = norm("select * from t where a = \"x\" and b = 'y'");
+      assertThat(n.literalCount()).isEqualTo(2);
+      assertThat(n.literalHash()).isNotZero();
+      assertThat(norm("select * from t where a = \"x\"").literalHash())
+          .isEqualTo(norm("SELECT * FROM t WHERE a = \"x\"").literalHash())
+          .isNotEqualTo(norm("select * from t where a = \"y\"").literalHash());
+    }
+
+    @Test
+    void inListOfDoubleQuotedValuesCollapses() {
+      NormalizedSql n = norm("select * from t where \"a\" in (\"x\", \"y\")");
+      assertThat(n.shape()).isEqualTo("select * from t where \"a\" in (?)");
+      assertThat(n.multiValued()).isTrue();
+      assertThat(n.literalCount()).isEqualTo(2);
+      assertThat(shape("select * from t where (a, b) in ((\"x\", \"y\"), (\"z\", \"w\"))"))
+          .isEqualTo("select * from t where (a, b) in ((?, ?))");
+    }
+
+    @Test
+    void multiRowInsertOfDoubleQuotedValuesCollapses() {
+      NormalizedSql n = norm("insert into t (a, b) values (\"x\", 1), (\"y\", 2) on duplicate key update b = \"z\"");
+      assertThat(n.shape()).isEqualTo("insert into t (a, b) values (?, ?) on duplicate key update b = ?");
+      assertThat(n.literalCount()).isEqualTo(5);
+    }
+
+    @Test
+    void qualifiedNamesInValuePositionsStayIdentifiers() {
+      assertThat(shape("select * from t where a = \"T\".\"Col\" and b in (\"T\".\"X\", 1)"))
+          .isEqualTo("select * from t where a = \"T\".\"Col\" and b in (\"T\".\"X\", ?)");
+    }
+
+    @Test
+    void selectListAndColumnListsStayIdentifiers() {
+      // "x" here is a column in PostgreSQL and a string in MySQL; identifier positions keep the token (see class doc).
+      assertThat(shape("select \"Email\", \"x\" as \"y\" from t")).isEqualTo("select \"Email\", \"x\" as \"y\" from t");
+      assertThat(shape("insert into t (\"A\", \"B\") select \"A\", \"B\" from u"))
+          .isEqualTo("insert into t (\"A\", \"B\") select \"A\", \"B\" from u");
+    }
+
+    @Test
+    void unterminatedValueLeaksNothing() {
+      NormalizedSql n = norm("select * from t where a = \"secret and b = 1");
+      assertThat(n.shape()).isEqualTo("select * from t where a = ?");
+      assertThat(n.literalCount()).isEqualTo(1);
+    }
+
+    @Test
+    void keywordCodesMatchTheKeywordTable() {
+      int[] codes = {
+        SqlNormalizer.KW_WHERE, SqlNormalizer.KW_AND, SqlNormalizer.KW_WHEN, SqlNormalizer.KW_THEN,
+        SqlNormalizer.KW_ELSE, SqlNormalizer.KW_BY, SqlNormalizer.KW_BETWEEN, SqlNormalizer.KW_LIKE,
+        SqlNormalizer.KW_ILIKE, SqlNormalizer.KW_DEFAULT, SqlNormalizer.KW_INTERVAL, SqlNormalizer.KW_ESCAPE,
+        SqlNormalizer.KW_REGEXP, SqlNormalizer.KW_RLIKE, SqlNormalizer.KW_GLOB, SqlNormalizer.KW_PASSWORD,
+        SqlNormalizer.KW_IDENTIFIED, SqlNormalizer.KW_ROW, SqlNormalizer.KW_AGAINST, SqlNormalizer.KW_COMMENT,
+        SqlNormalizer.KW_IN, SqlNormalizer.KW_VALUES
+      };
+      String[] words = {
+        "where", "and", "when", "then", "else", "by", "between", "like", "ilike", "default", "interval", "escape",
+        "regexp", "rlike", "glob", "password", "identified", "row", "against", "comment", "in", "values"
+      };
+      for (int k = 0; k < codes.length; k++) {
+        assertThat(SqlNormalizer.KEYWORDS[codes[k]]).isEqualTo(words[k]);
+      }
+    }
+  }
+
+  @Nested
+  class OracleQuotes {
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        quoteCharacter = '~',
+        value = {
+          "select * from t where a = q'[it's secret]'",
+          "select * from t where a = q'{it's } secret}'",
+          "select * from t where a = q'(it's ) secret)'",
+          "select * from t where a = q'<it's > secret>'",
+          "select * from t where a = q'!it's secret!'",
+          "select * from t where a = q'#it's secret#'",
+          "select * from t where a = Q'[it's secret]'",
+          "select * from t where a = nq'[it's secret]'",
+          "select * from t where a = NQ'^it's secret^'",
+          "select * from t where a = Nq'[it's ]secret]'"
+        })
+    void eachDelimiterKindIsOneLiteral(String sql) {
+      NormalizedSql n = norm(sql + " and b = 1");
+      assertThat(n.shape()).isEqualTo("select * from t where a = ? and b = ?");
+      assertThat(n.literalCount()).isEqualTo(2);
+    }
+
+    @Test
+    void unterminatedQQuoteStops() {
+      NormalizedSql n = norm("select * from t where a = q'[it's secret' and b = 1");
+      assertThat(n.shape()).isEqualTo("select * from t where a = ?");
+      assertThat(n.literalCount()).isEqualTo(1);
+      assertThat(shape("select q'")).isEqualTo("select ?");
+      assertThat(shape("select q'[")).isEqualTo("select ?");
+    }
+
+    @Test
+    void qAsANameIsStillAWord() {
+      assertThat(shape("select q, nq from t q where q.a = 'x'")).isEqualTo("select q, nq from t q where q.a = ?");
+    }
+  }
+
+  @Nested
+  class Backslashes {
+    @ParameterizedTest
+    @CsvSource(
+        delimiter = '|',
+        quoteCharacter = '~',
+        value = {
+          // PostgreSQL standard strings: the backslash is an ordinary character and the quote closes.
+          "select * from t where path = 'C:\\' and x = 1|select * from t where path = ? and x = ?",
+          "select 'C:\\', 1 from t|select ?, ? from t",
+          "select * from t where path in ('C:\\', 'D:\\')|select * from t where path in (?)",
+          "select 'C:\\'::text|select ?::text",
+          // MySQL escapes: no part of the literal may leak.
+          "select * from t where a = 'a\\' b' and c = 1|select * from t where a = ? and c = ?",
+          "select * from t where a = 'it\\'s me' and b = 1|select * from t where a = ? and b = ?",
+          "select * from t where a = 'x\\' and s3cr3t' and b = 1|select * from t where a = ? and b = ?",
+          "select * from t where a = 'x\\' and s3cr3t' and b = 'y'|select * from t where a = ? and b = ?",
+          "select * from t where a = 'x\\' or s3cr3t = 1' and b = 'y\\' z'|select * from t where a = ? and b = ?",
+          "select * from t where a = 'x\\', s3cr3t' and b = 1|select * from t where a = ? and b = ?",
+          "select * from t where a = 'x\\' -- s3cr3t' and b = 1|select * from t where a = ? and b = ?",
+          "select * from t where a = 'x\\' /* s3cr3t' and b = 1|select * from t where a = ? and b = ?",
+          "select * from t where a = 'x\\' #s3cr3t' and b = 1|select * from t where a = ? and b = ?",
+          "select * from t where a = 'x\\'' , b = 'y'|select * from t where a = ?, b = ?",
+          "select * from t where a = 'x\\'''s3cr3t' and b = 1|select * from t where a = ? and b = ?",
+          "select * from t where a = 'x\\\\' and b = 'y'|select * from t where a = ? and b = ?",
+          "select * from t where a = \"x\\\" and s3cr3t\" and b = 1|select * from t where a = ? and b = ?"
+        })
+    void backslashQuotes(String sql, String expected) {
+      assertThat(shape(sql)).isEqualTo(expected);
+    }
+
+    @Test
+    void eStringsAlwaysEscape() {
+      assertThat(shape("select * from t where a = E'x\\' and s3cr3t' and b = 1"))
+          .isEqualTo("select * from t where a = ? and b = ?");
+    }
+
+    @Test
+    void whenNeitherReadingFitsTheRestIsOneLiteral() {
+      // Cut input: read the PostgreSQL way 'bob is unterminated, read the MySQL way bob is outside any literal.
+      NormalizedSql n = norm("select * from t where path = 'C:\\' and name = 'bob");
+      assertThat(n.shape()).isEqualTo("select * from t where path = ?");
+      assertThat(n.literalCount()).isEqualTo(1);
+      assertThat(shape("select 'C:\\' label, 's3cr3t' from t")).isEqualTo("select ?");
+    }
+
+    @Test
+    void literalCountAndHashFollowTheReadingThatFits() {
+      NormalizedSql a = norm("select * from t where a = 'x\\' and s3cr3t' and b = 1");
+      assertThat(a.literalCount()).isEqualTo(2);
+      assertThat(a.literalHash()).isNotZero();
+      assertThat(a.literalHash())
+          .isNotEqualTo(norm("select * from t where a = 'x\\' and other' and b = 1").literalHash());
+    }
+  }
+
+  @Nested
   class Comments {
     @Test
     void lineCommentsFold() {
@@ -581,6 +812,107 @@ class SqlNormalizerTest {
         }
         assertThat(small.normalize(sql).shape().length()).as(sql).isLessThanOrEqualTo(64 + 4);
       }
+    }
+
+    /** Pieces of secret values: the marker, quotes, backslashes and text that looks like SQL. */
+    private static final String[] SECRET_PIECES = {
+      "s3cr3t", "s3cr3t", " ", "'", "'", "\"", "\"", "\\", " and ", " or ", ", ", ",", ")", "(", " -- ", "--", "/*",
+      "*/", "#", " = ", "=", ".", "it", "s", " 1", "1", ";", "$$", "`", "e", "E", "?", "\n", "[", "]", "{", "}", "<",
+      ">", "!", "%", "_", " x ", "q'[", "]'", "::", " like ", " from t", " is ", "C:", "\\\\", "''", "\\'"
+    };
+
+    /** MySQL-style statements; each {} is a value position. */
+    private static final String[] MYSQL_TEMPLATES = {
+      "select * from users where email = {}",
+      "SELECT `id`, `name` FROM `users` WHERE `email` = {} AND `status` <> {} LIMIT 10, 20",
+      "update users set name = {}, note={} where id = 42",
+      "insert into t (a, b) values ({}, {})",
+      "INSERT INTO t (a, b) VALUES ({}, {}), ({}, {}) ON DUPLICATE KEY UPDATE b = {}",
+      "insert into t values (now(), {}, 1)",
+      "select * from t where a in ({}, {}, {}) and b = 1",
+      "select * from t where a not in ({}) and b like {} escape '!'",
+      "select * from t where d between {} and {} and e = 1",
+      "select case when a = {} then {} else {} end from t",
+      "select * from t where a != {} or b >= {} or c < {}",
+      "select * from t where a = {} -- trailing comment",
+      "select /*+ hint */ * from t where a = {} and b = {} /* end */",
+      "select * from t where a || b = {} or c + {} > 2",
+      "select * from t where a = {}\n and b = {}\n order by c desc",
+      "delete from t where a = {}; delete from u where b = {}",
+      "select * from t where x = {} and y = ? and z = $1",
+      "select * from t where match(a) against ({} in boolean mode)",
+      "select * from t where a regexp {} or b like {}",
+      "select * from t where (a, b) in (({}, {}), ({}, {}))",
+      "create user u identified by {}",
+      "select * from `t` where `a`={} and `b`={}"
+    };
+
+    private static final String[][] Q_DELIMITERS = {
+      {"[", "]"}, {"{", "}"}, {"(", ")"}, {"<", ">"}, {"!", "!"}, {"#", "#"}, {"|", "|"}, {"~", "~"}
+    };
+    private static final String[] Q_PREFIXES = {"q", "Q", "nq", "NQ", "Nq"};
+
+    @Test
+    void mysqlStyleSecretsInValuePositionsNeverLeak() {
+      Random random = new Random(20240917L);
+      int statements = 0;
+      for (int iteration = 0; iteration < 8_000; iteration++) {
+        String template = MYSQL_TEMPLATES[random.nextInt(MYSQL_TEMPLATES.length)];
+        StringBuilder sql = new StringBuilder();
+        int from = 0;
+        for (int at = template.indexOf("{}"); at >= 0; at = template.indexOf("{}", from)) {
+          sql.append(template, from, at);
+          appendSecretLiteral(random, sql);
+          from = at + 2;
+        }
+        sql.append(template, from, template.length());
+        NormalizedSql n = normalizer.normalize(sql.toString());
+        assertThat(n.shape()).as(sql.toString()).doesNotContain("s3cr3t").doesNotContain("3cr3");
+        assertThat(n.literalCount()).as(sql.toString()).isPositive();
+        statements++;
+      }
+      assertThat(statements).isGreaterThanOrEqualTo(5_000);
+    }
+
+    /** Appends one literal holding a secret, written as MySQL or Oracle would: '...', "..." or q'[...]'. */
+    private void appendSecretLiteral(Random random, StringBuilder sb) {
+      StringBuilder value = new StringBuilder();
+      int pieces = random.nextInt(7);
+      int secretAt = random.nextInt(pieces + 1);
+      for (int p = 0; p <= pieces; p++) {
+        if (p == secretAt) {
+          value.append("s3cr3t");
+        }
+        if (p < pieces) {
+          value.append(SECRET_PIECES[random.nextInt(SECRET_PIECES.length)]);
+        }
+      }
+      int kind = random.nextInt(7);
+      if (kind == 6) {
+        String[] delimiter = Q_DELIMITERS[random.nextInt(Q_DELIMITERS.length)];
+        if (value.indexOf(delimiter[1] + "'") < 0) {
+          sb.append(Q_PREFIXES[random.nextInt(Q_PREFIXES.length)]).append('\'').append(delimiter[0]).append(value)
+              .append(delimiter[1]).append('\'');
+          return;
+        }
+        kind = 0; // the value holds the closing delimiter: write it as a plain string instead
+      }
+      char quote = kind < 3 ? '\'' : '"';
+      if (kind == 2) {
+        sb.append(random.nextBoolean() ? "_utf8mb4" : "N");
+      }
+      sb.append(quote);
+      for (int k = 0; k < value.length(); k++) {
+        char c = value.charAt(k);
+        if (c == '\\') {
+          sb.append("\\\\");
+        } else if (c == quote) {
+          sb.append(random.nextBoolean() ? "\\" : String.valueOf(quote)).append(quote);
+        } else {
+          sb.append(c);
+        }
+      }
+      sb.append(quote);
     }
 
     /** Appends a few random characters: ASCII punctuation, digits, control chars, any code point, lone surrogates. */

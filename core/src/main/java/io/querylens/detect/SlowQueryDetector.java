@@ -17,12 +17,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * per shape and severity; every execution still counts in the shape's statistics, which the shutdown summary lists.
  * DDL (create, alter, drop, ...) is left out: schema changes are slow by nature and run at deploy time, not on the
  * paths users wait for. So are statements whose SQL querylens never saw: a finding without its statement helps nobody.
+ *
+ * <p>The first execution of a shape must take at least {@value #FIRST_RUN_FACTOR} times the threshold to count: it
+ * also pays for one-time work (the driver's and the JIT's warm-up, the server parsing and planning the statement for
+ * the first time), which made cold starts look like slow queries. A statement that is really slow is slow again the
+ * next time; one that runs only once is still reported when it is clearly slow.
  */
 public final class SlowQueryDetector implements Detector {
 
   public static final String ID = "slow-query";
 
   private static final int ERROR_FACTOR = 10;
+  static final int FIRST_RUN_FACTOR = 2;
   private static final int MAX_REMEMBERED = 10_000;
 
   private final long thresholdNanos;
@@ -46,8 +52,11 @@ public final class SlowQueryDetector implements Detector {
     if (nanos < thresholdNanos || execution.shape().kind() == StatementKind.DDL || execution.shape().isPlaceholder()) {
       return;
     }
-    Severity severity = nanos >= thresholdNanos * ERROR_FACTOR ? Severity.ERROR : Severity.WARN;
     StatementShape shape = execution.shape();
+    if (nanos < thresholdNanos * FIRST_RUN_FACTOR && shape.stats().executions() <= 1) {
+      return;
+    }
+    Severity severity = nanos >= thresholdNanos * ERROR_FACTOR ? Severity.ERROR : Severity.WARN;
     Severity before = reported.get(shape);
     if (before != null && before.compareTo(severity) >= 0) {
       return;

@@ -30,6 +30,11 @@ public final class ShapeStats {
     }
   }
 
+  /** How many executions were recorded. */
+  public long executions() {
+    return executions.sum();
+  }
+
   /** A consistent-enough copy for reporting. */
   public Snapshot snapshot() {
     long max = maxNanos.get();

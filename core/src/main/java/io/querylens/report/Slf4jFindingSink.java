@@ -1,7 +1,6 @@
 package io.querylens.report;
 
 import io.querylens.finding.Finding;
-import io.querylens.finding.Severity;
 import io.querylens.internal.Diagnostics;
 import java.util.ArrayDeque;
 
@@ -19,7 +18,6 @@ public final class Slf4jFindingSink implements FindingSink {
 
   static final long MAX_WAIT_MILLIS = 30_000;
   private static final int MAX_BUFFERED = 1_000;
-  private static final String SUMMARY_LOGGER = "querylens.summary";
 
   private final boolean waitForApplication;
   private final StderrFindingSink stderr = new StderrFindingSink();
@@ -49,9 +47,15 @@ public final class Slf4jFindingSink implements FindingSink {
     emit(finding);
   }
 
+  /**
+   * The summary is written when the JVM exits, while frameworks stop the application's logging in their own shutdown
+   * hooks (Spring Boot stops Logback; Logback's reset drops events before it reports itself stopped), so it goes to
+   * stderr, where it cannot be lost. Findings still waiting go out first.
+   */
   @Override
   public void summary(RunSummary summary) {
-    emit(summary);
+    close();
+    stderr.summary(summary);
   }
 
   /** Flushes waiting findings once the application's logging is up, or to stderr after waiting too long. */
@@ -166,8 +170,10 @@ public final class Slf4jFindingSink implements FindingSink {
     try {
       if (item instanceof Finding finding) {
         bridge.log("querylens." + finding.detectorId(), finding.severity(), text(finding), finding);
-      } else if (item instanceof RunSummary summary) {
-        bridge.log(SUMMARY_LOGGER, Severity.INFO, summary.text(), null);
+      }
+      if (!bridge.isBackendRunning()) {
+        // Stopped while we logged (a shutdown hook racing this one): the line may be lost, so say it here too.
+        stderrWrite(item);
       }
     } catch (Throwable failed) {
       Diagnostics.error("logging to SLF4J", failed);
@@ -178,8 +184,6 @@ public final class Slf4jFindingSink implements FindingSink {
   private void stderrWrite(Object item) {
     if (item instanceof Finding finding) {
       stderr.accept(finding);
-    } else if (item instanceof RunSummary summary) {
-      stderr.summary(summary);
     }
   }
 

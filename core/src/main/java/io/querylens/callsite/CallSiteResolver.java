@@ -56,7 +56,7 @@ public final class CallSiteResolver {
   /** JDK, querylens, drivers and pools: never a useful call site even when nothing better exists. */
   private static boolean isInfrastructure(String name) {
     return name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.")
-        || name.startsWith("io.querylens.") || name.startsWith("org.h2.") || name.startsWith("org.postgresql.")
+        || name.startsWith(FrameClassifier.QUERYLENS) || name.startsWith("org.h2.") || name.startsWith("org.postgresql.")
         || name.startsWith("com.zaxxer.") || name.startsWith("org.apache.commons.dbcp")
         || name.startsWith("org.apache.tomcat.jdbc") || name.startsWith("com.mysql.")
         || name.startsWith("org.mariadb.") || name.startsWith("com.mchange.") || name.startsWith("org.hsqldb.");

@@ -36,6 +36,12 @@ final class FrameClassifier {
           + "io.smallrye.;org.thymeleaf.;freemarker.;io.swagger.;org.yaml.;org.json.;"
           + "com.github.benmanes.caffeine.;org.ehcache.;io.querylens.;").split(";"));
 
+  /**
+   * querylens' own package root, built at run time: the agent jar's build relocates string constants that name
+   * querylens packages, and its classes live under several roots there (core, bridge, agent).
+   */
+  static final String QUERYLENS = String.join(".", "io", "querylens", "");
+
   private final List<String> appPackages;
   private final String mainJar;
   private final ClassValue<Boolean> isApplication = new ClassValue<>() {
@@ -76,7 +82,7 @@ final class FrameClassifier {
       }
       return false;
     }
-    if (name.startsWith("io.querylens.") || isGenerated(type, name)) {
+    if (name.startsWith(QUERYLENS) || isGenerated(type, name)) {
       return false;
     }
     ClassLoader loader = type.getClassLoader();

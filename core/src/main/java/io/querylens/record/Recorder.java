@@ -42,6 +42,8 @@ public final class Recorder implements HookListener {
   private final DetectionSink sink;
   private final Consumer<Class<?>> loggerFactoryListener;
   private final StatementSqlRegistry preparedSql;
+  /** Every thread's state, so a statement prepared on one thread can be found from another. */
+  private final Set<ThreadState> threadStates = ConcurrentHashMap.newKeySet();
   /** Every unit of work not yet ended: the worker ends idle bursts from here, and shutdown ends them all. */
   private final Set<UnitOfWork> openUnits = ConcurrentHashMap.newKeySet();
   private final LongAdder statements = new LongAdder();
@@ -62,8 +64,11 @@ public final class Recorder implements HookListener {
     this.sink = sink;
     this.loggerFactoryListener = loggerFactoryListener;
     this.preparedSql = new StatementSqlRegistry(options.maxOpenPreparedStatements());
-    this.threads = ThreadLocal.withInitial(
-        () -> new ThreadState(Thread.currentThread().getName(), callSites, options.keepParameters()));
+    this.threads = ThreadLocal.withInitial(() -> {
+      ThreadState state = new ThreadState(Thread.currentThread(), callSites, options.keepParameters());
+      threadStates.add(state);
+      return state;
+    });
   }
 
   /** Statements recorded so far. */
@@ -228,19 +233,44 @@ public final class Recorder implements HookListener {
     return new ResolvedSql("", shapes.unknown(), 0, false);
   }
 
+  /**
+   * The SQL a statement was prepared with: from this thread's pending statements, else the shared map, else (a
+   * statement run on another thread than the one that prepared it) from the other threads' pending statements, in
+   * which case it moves to the shared map for next time.
+   */
   private ResolvedSql preparedSqlOf(ThreadState state, Object statement) {
-    return statement == null ? null : preparedSql.get(statement, state.probe);
+    if (statement == null) {
+      return null;
+    }
+    ResolvedSql known = state.pendingSql(statement);
+    if (known != null) {
+      return known;
+    }
+    known = preparedSql.get(statement, state.probe);
+    if (known != null) {
+      return known;
+    }
+    for (ThreadState other : threadStates) {
+      if (other != state) {
+        known = other.pendingSql(statement);
+        if (known != null) {
+          preparedSql.put(statement, known);
+          return known;
+        }
+      }
+    }
+    return null;
   }
 
-  /**
-   * Remembers the SQL in the shared map (not per thread): applications may prepare a statement on one thread and run
-   * it on another.
-   */
   @Override
   public void onPrepared(Object statement, String sql) {
     try {
       if (enabled && sql != null) {
-        preparedSql.put(statement, shapes.resolve(sql));
+        ThreadState state = threads.get();
+        PendingStatement displaced = state.addPending(new PendingStatement(statement, shapes.resolve(sql)));
+        if (displaced != null) {
+          preparedSql.put(displaced.statement(), displaced.sql());
+        }
       }
     } catch (Throwable failed) {
       Diagnostics.error("prepare hook", failed);
@@ -302,7 +332,9 @@ public final class Recorder implements HookListener {
   public void onStatementClosed(Object statement) {
     try {
       ThreadState state = threads.get();
-      preparedSql.remove(statement, state.probe);
+      if (!state.removePending(statement)) {
+        preparedSql.remove(statement, state.probe);
+      }
       state.forgetParameters(statement);
       if (state.batchStatement == statement) {
         state.clearBatch();
@@ -532,9 +564,16 @@ public final class Recorder implements HookListener {
     }
   }
 
-  /** Drops the SQL of prepared statements that were garbage collected without being closed (run by the worker). */
+  /**
+   * Drops the SQL of prepared statements that were garbage collected without being closed, and the state of threads
+   * that ended (run by the worker).
+   */
   public void purgeCollectedStatements() {
     preparedSql.purge();
+    threadStates.removeIf(state -> {
+      Thread thread = state.thread.get();
+      return thread == null || !thread.isAlive();
+    });
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.querylens.record;
 
 import io.querylens.callsite.CallSiteResolver;
+import io.querylens.sql.ResolvedSql;
 import java.util.Arrays;
 
 /**
@@ -14,10 +15,14 @@ final class ThreadState {
   private static final int MAX_PARAMETERS = 32;
   /** Statements whose bind values are kept at once: a pool's wrapper, the driver's statement, and one spare. */
   private static final int BIND_SLOTS = 3;
+  /** Statements this thread prepared and has not closed, kept here before the shared map is needed. */
+  private static final int PENDING_SLOTS = 8;
   private static final int MAX_RENDERED_PARAMETER = 64;
   static final int MAX_BATCH_SQL = 64;
 
   final Execution execution;
+  /** The thread, to tell when its state can be forgotten. */
+  final java.lang.ref.WeakReference<Thread> thread;
   final StatementSqlRegistry.LookupKey probe = new StatementSqlRegistry.LookupKey();
   final String threadName;
   /** True on querylens' own threads: their statements (e.g. EXPLAIN) are not recorded. */
@@ -32,6 +37,15 @@ final class ThreadState {
   private int nextBindSlot;
   private final boolean keepParameterValues;
 
+  /**
+   * The SQL of the statements this thread prepared most recently and has not closed. Applications prepare, execute and
+   * close on one thread, so this answers nearly every lookup without the shared map, its identity hashes and its weak
+   * references. Other threads may read it (a statement run on another thread than the one that prepared it), hence
+   * the immutable pairs; only this thread writes it.
+   */
+  private final PendingStatement[] pending = new PendingStatement[PENDING_SLOTS];
+  private int nextPending;
+
   // SQL added with addBatch(String) to one plain statement.
   Object batchStatement;
   final String[] batchSql = new String[MAX_BATCH_SQL];
@@ -42,10 +56,53 @@ final class ThreadState {
   Object manualCommitConnection;
   UnitOfWork burst;
 
-  ThreadState(String threadName, CallSiteResolver callSites, boolean keepParameterValues) {
-    this.threadName = threadName;
+  ThreadState(Thread thread, CallSiteResolver callSites, boolean keepParameterValues) {
+    this.thread = new java.lang.ref.WeakReference<>(thread);
+    this.threadName = thread.getName();
     this.execution = new Execution(this, callSites);
     this.keepParameterValues = keepParameterValues;
+  }
+
+  /**
+   * Remembers a statement this thread prepared. Returns the entry it displaced when every slot was taken (a statement
+   * left open while others were prepared), for the shared map, else null.
+   */
+  PendingStatement addPending(PendingStatement entry) {
+    for (int i = 0; i < PENDING_SLOTS; i++) {
+      PendingStatement slot = pending[i];
+      if (slot == null || slot.statement() == entry.statement()) {
+        pending[i] = entry;
+        return null;
+      }
+    }
+    int victim = nextPending;
+    nextPending = (victim + 1) % PENDING_SLOTS;
+    PendingStatement displaced = pending[victim];
+    pending[victim] = entry;
+    return displaced;
+  }
+
+  /** The SQL of a statement this thread prepared and still holds, or null. Safe to call from any thread. */
+  ResolvedSql pendingSql(Object statement) {
+    for (int i = 0; i < PENDING_SLOTS; i++) {
+      PendingStatement slot = pending[i];
+      if (slot != null && slot.statement() == statement) {
+        return slot.sql();
+      }
+    }
+    return null;
+  }
+
+  /** Forgets a statement this thread prepared; false when it does not hold it. */
+  boolean removePending(Object statement) {
+    for (int i = 0; i < PENDING_SLOTS; i++) {
+      PendingStatement slot = pending[i];
+      if (slot != null && slot.statement() == statement) {
+        pending[i] = null;
+        return true;
+      }
+    }
+    return false;
   }
 
   void bind(Object statement, int index, long valueHash, Object value) {

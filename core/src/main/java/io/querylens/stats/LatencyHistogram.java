@@ -21,6 +21,15 @@ public final class LatencyHistogram {
     counts.incrementAndGet(bucketOf(nanos));
   }
 
+  /** Everything recorded. */
+  public long count() {
+    long total = 0;
+    for (int i = 0; i < BUCKETS; i++) {
+      total += counts.get(i);
+    }
+    return total;
+  }
+
   /**
    * The value at {@code quantile} (0..1) of everything recorded: the middle of the bucket it falls in, never above
    * {@code observedMax}. 0 when nothing was recorded.

@@ -15,6 +15,7 @@ import io.querylens.detect.Detector;
 import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
 import java.lang.instrument.Instrumentation;
+import java.util.Set;
 import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -45,7 +46,7 @@ public final class AgentInstaller {
       return;
     }
     QueryLensRuntime runtime = QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true);
-    agentBuilder().installOn(instrumentation);
+    agentBuilder(attached).installOn(instrumentation);
     if (attached) {
       for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
         if (loaded.getName().equals("org.slf4j.LoggerFactory")) {
@@ -56,7 +57,11 @@ public final class AgentInstaller {
     Diagnostics.say(banner(runtime));
   }
 
-  static AgentBuilder agentBuilder() throws NoSuchMethodException {
+  /**
+   * @param attached whether classes loaded before the agent must be retransformed; at JVM start no JDBC class is loaded
+   *     yet, and skipping the walk over the already loaded classes saves start-up time
+   */
+  static AgentBuilder agentBuilder(boolean attached) throws NoSuchMethodException {
     // querylens needs no Byte Buddy "nexus" (it never changes class formats). Without this, creating the agent builder
     // probes sun.misc.Unsafe, which JDK 24+ reports with warnings in the application's output. The property is read
     // under Byte Buddy's own (relocated) package name, so it concerns querylens' copy only.
@@ -68,10 +73,13 @@ public final class AgentInstaller {
         .withExceptionHandler(handler);
     return new AgentBuilder.Default()
         .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+        .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.PoolStrategy.Default.FAST)
         .with(new ErrorListener())
+        .with((AgentBuilder.TransformerDecorator) transformer -> new JdbcClassPrefilter(transformer, Set.of(
+            internalName(ServletInstrumentation.JAVAX), internalName(ServletInstrumentation.JAKARTA),
+            internalName(Slf4jInstrumentation.LOGGER_FACTORY))))
         .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
         .or(nameStartsWith("io.querylens.").or(nameStartsWith("java.")).or(nameStartsWith("jdk."))
             .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
@@ -82,6 +90,10 @@ public final class AgentInstaller {
         .type(ServletInstrumentation.javaxTypes()).transform(ServletInstrumentation.javaxAdvice(base))
         .type(ServletInstrumentation.jakartaTypes()).transform(ServletInstrumentation.jakartaAdvice(base))
         .type(Slf4jInstrumentation.types()).transform(Slf4jInstrumentation.advice(base));
+  }
+
+  private static String internalName(String className) {
+    return className.replace('.', '/');
   }
 
   private static String banner(QueryLensRuntime runtime) {

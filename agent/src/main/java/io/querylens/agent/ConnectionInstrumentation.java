@@ -1,8 +1,6 @@
 package io.querylens.agent;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -13,7 +11,6 @@ import io.querylens.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
@@ -24,8 +21,8 @@ final class ConnectionInstrumentation {
 
   private ConnectionInstrumentation() {}
 
-  static ElementMatcher.Junction<TypeDescription> types() {
-    return hasSuperType(named("java.sql.Connection")).and(not(isInterface()));
+  static AgentBuilder.RawMatcher types() {
+    return JdbcSupertypes.implementing(JdbcSupertypes.CONNECTION);
   }
 
   static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {

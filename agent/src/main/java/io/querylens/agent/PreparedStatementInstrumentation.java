@@ -1,9 +1,7 @@
 package io.querylens.agent;
 
 import static net.bytebuddy.matcher.ElementMatchers.anyOf;
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPrimitive;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -16,7 +14,6 @@ import io.querylens.bootstrap.Hooks;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
 /**
@@ -28,8 +25,8 @@ final class PreparedStatementInstrumentation {
 
   private PreparedStatementInstrumentation() {}
 
-  static ElementMatcher.Junction<TypeDescription> types() {
-    return hasSuperType(named("java.sql.PreparedStatement")).and(not(isInterface()));
+  static AgentBuilder.RawMatcher types() {
+    return JdbcSupertypes.implementing(JdbcSupertypes.PREPARED_STATEMENT);
   }
 
   static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {

@@ -15,10 +15,12 @@ import net.bytebuddy.matcher.ElementMatcher;
  */
 final class Slf4jInstrumentation {
 
+  static final String LOGGER_FACTORY = "org.slf4j.LoggerFactory";
+
   private Slf4jInstrumentation() {}
 
   static ElementMatcher.Junction<TypeDescription> types() {
-    return named("org.slf4j.LoggerFactory");
+    return named(LOGGER_FACTORY);
   }
 
   static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {

@@ -1,0 +1,101 @@
+package io.querylens.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.pool.TypePool;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The start-up shortcuts ({@link JdbcClassPrefilter}, {@link JdbcSupertypes}) checked against every class of real
+ * drivers, pools and an ORM: they must decline no class that Byte Buddy's own hierarchy matching would instrument.
+ */
+class JdbcClassPrefilterTest {
+
+  private static final Set<String> ADVISED = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate",
+      "executeBatch", "executeLargeBatch", "addBatch", "clearBatch", "close", "prepareStatement", "prepareCall",
+      "setAutoCommit", "commit", "rollback", "clearParameters");
+
+  @ParameterizedTest
+  @ValueSource(strings = {"org.h2.Driver", "org.postgresql.Driver", "com.zaxxer.hikari.HikariDataSource"})
+  void everyJdbcImplementationInTheJarIsLookedAtAndClassifiedLikeByteBuddyWould(String classInJar) throws Exception {
+    Path jar = jarOf(Class.forName(classInJar));
+    JdbcClassPrefilter prefilter = new JdbcClassPrefilter(null, Set.of());
+    TypePool pool = TypePool.Default.of(ClassFileLocator.ForClassLoader.ofSystemLoader());
+    List<String> implementations = new ArrayList<>();
+    try (JarFile file = new JarFile(jar.toFile())) {
+      for (Enumeration<JarEntry> entries = file.entries(); entries.hasMoreElements(); ) {
+        JarEntry entry = entries.nextElement();
+        String name = entry.getName();
+        if (!name.endsWith(".class") || name.contains("-") || name.startsWith("META-INF/")) {
+          continue;
+        }
+        String internalName = name.substring(0, name.length() - ".class".length());
+        TypePool.Resolution resolution = pool.describe(internalName.replace('/', '.'));
+        if (!resolution.isResolved()) {
+          continue;
+        }
+        TypeDescription type = resolution.resolve();
+        int expected;
+        try {
+          expected = (hasSuperType(named("java.sql.Statement")).matches(type) ? JdbcSupertypes.STATEMENT : 0)
+              | (hasSuperType(named("java.sql.PreparedStatement")).matches(type)
+                  ? JdbcSupertypes.PREPARED_STATEMENT : 0)
+              | (hasSuperType(named("java.sql.Connection")).matches(type) ? JdbcSupertypes.CONNECTION : 0);
+        } catch (RuntimeException optionalDependencyMissing) {
+          continue;
+        }
+        assertThat(JdbcSupertypes.of(type, ClassLoader.getSystemClassLoader())).as(internalName).isEqualTo(expected);
+        if (expected != 0 && !type.isInterface() && declaresAdvisedMethod(type)) {
+          implementations.add(internalName);
+          byte[] classFile;
+          try (InputStream in = file.getInputStream(entry)) {
+            classFile = in.readAllBytes();
+          }
+          assertThat(prefilter.worthALook(internalName, classFile)).as(internalName).isTrue();
+        }
+      }
+    }
+    assertThat(implementations).as("JDBC implementations found in " + jar).isNotEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"org.slf4j.LoggerFactory", "org.junit.jupiter.api.Test", "java.lang.String"})
+  void classesThatNameNoJdbcTypeAreDeclined(String className) throws IOException {
+    String internalName = className.replace('.', '/');
+    byte[] classFile;
+    try (InputStream in = ClassLoader.getSystemResourceAsStream(internalName + ".class")) {
+      classFile = in.readAllBytes();
+    }
+    assertThat(new JdbcClassPrefilter(null, Set.of()).worthALook(internalName, classFile)).isFalse();
+    assertThat(new JdbcClassPrefilter(null, Set.of(internalName)).worthALook(internalName, classFile)).isTrue();
+  }
+
+  private static boolean declaresAdvisedMethod(TypeDescription type) {
+    for (MethodDescription.InDefinedShape method : type.getDeclaredMethods()) {
+      if (!method.isAbstract() && (ADVISED.contains(method.getName()) || method.getName().startsWith("set"))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Path jarOf(Class<?> type) throws URISyntaxException {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+}

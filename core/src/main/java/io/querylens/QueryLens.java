@@ -1,9 +1,15 @@
 package io.querylens;
 
+import io.querylens.capture.CaptureScope;
+import io.querylens.capture.QueryCapture;
+import io.querylens.config.ConfigLoader;
 import io.querylens.config.QueryLensConfig;
+import io.querylens.config.Settings;
 import io.querylens.finding.Finding;
 import io.querylens.runtime.QueryLensRuntime;
+import io.querylens.jdbc.WatchedJdbc;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * The public API. Works the same whether querylens runs as the agent or was started in-process with {@link #start}.
@@ -35,6 +41,69 @@ public final class QueryLens {
    */
   public static QueryLensRuntime start(QueryLensConfig config) {
     return QueryLensRuntime.start(config, QueryLensRuntime.Mode.LIBRARY, false);
+  }
+
+  /**
+   * Opens a capture of the statements this thread runs, until it is closed; see {@link QueryCapture}. Under the
+   * {@code -javaagent} the agent records them; without it, querylens starts in this JVM (settings from
+   * {@code querylens.properties} and {@code -Dquerylens.*}) if it is not running yet, and sees what runs through
+   * {@link #wrap} data sources.
+   */
+  public static QueryCapture capture() {
+    return capture("capture", CaptureScope.THIS_THREAD);
+  }
+
+  /** Opens a capture of the statements of this thread, or of every thread ({@link CaptureScope#ALL_THREADS}). */
+  public static QueryCapture capture(CaptureScope scope) {
+    return capture("capture", scope);
+  }
+
+  /**
+   * Opens a capture named {@code name} (failure messages and N+1 findings name it: "in capture listsOrders").
+   */
+  public static QueryCapture capture(String name, CaptureScope scope) {
+    if (!AgentBridge.agentPresent() && !runtime().config().get(Settings.ENABLED)) {
+      throw new IllegalStateException("querylens is switched off (querylens.enabled=false): it records nothing, so"
+          + " nothing can be captured");
+    }
+    return QueryCapture.open(AgentBridge.captureBridge(), name, scope);
+  }
+
+  /**
+   * {@code dataSource}, watched by querylens without the agent: its connections and statements report to querylens,
+   * which starts in this JVM if it is not running yet. Under the agent, which already sees every statement, returns
+   * {@code dataSource} itself, so nothing is counted twice.
+   */
+  public static DataSource wrap(DataSource dataSource) {
+    if (AgentBridge.agentPresent()) {
+      return dataSource;
+    }
+    runtime();
+    return WatchedJdbc.wrap(dataSource);
+  }
+
+  /** Whether the querylens {@code -javaagent} runs in this JVM (it then sees every JDBC call by itself). */
+  public static boolean agentAttached() {
+    return AgentBridge.agentPresent();
+  }
+
+  /**
+   * Makes sure querylens runs: nothing to do under the agent; otherwise starts it in this JVM (settings from
+   * {@code querylens.properties} and {@code -Dquerylens.*}) unless it is running already. For feeding paths other
+   * than {@link #wrap}, such as the p6spy module.
+   */
+  public static void ensureRunning() {
+    if (!agentAttached()) {
+      runtime();
+    }
+  }
+
+  private static synchronized QueryLensRuntime runtime() {
+    QueryLensRuntime runtime = QueryLensRuntime.active();
+    if (runtime == null) {
+      runtime = QueryLensRuntime.start(ConfigLoader.load(null), QueryLensRuntime.Mode.LIBRARY, true);
+    }
+    return runtime;
   }
 
   /** Every distinct problem found so far by the running querylens (empty when none runs). */

@@ -11,12 +11,43 @@ package io.querylens.bootstrap;
 public final class Hooks {
 
   private static volatile HookListener listener = HookListener.NO_OP;
+  private static volatile CaptureBridge captures;
 
   private Hooks() {}
 
   /** Installs the listener that receives every hook from now on. */
   public static void install(HookListener newListener) {
     listener = newListener == null ? HookListener.NO_OP : newListener;
+  }
+
+  /** Installs where captures are opened (by the running querylens); null removes it. */
+  public static void installCaptureBridge(CaptureBridge bridge) {
+    captures = bridge;
+  }
+
+  /** The installed capture bridge, or null. */
+  public static CaptureBridge captureBridge() {
+    return captures;
+  }
+
+  /** See {@link CaptureBridge#open}; null when no querylens runs. */
+  public static Object openCapture(String name, boolean allThreads) {
+    CaptureBridge bridge = captures;
+    return bridge == null ? null : bridge.open(name, allThreads);
+  }
+
+  /** See {@link CaptureBridge#state}. */
+  public static Object[] captureState(Object capture) {
+    CaptureBridge bridge = captures;
+    return bridge == null ? null : bridge.state(capture);
+  }
+
+  /** See {@link CaptureBridge#close}. */
+  public static void closeCapture(Object capture) {
+    CaptureBridge bridge = captures;
+    if (bridge != null) {
+      bridge.close(capture);
+    }
   }
 
   /** The installed listener, {@link HookListener#NO_OP} when none is. */

@@ -1,9 +1,11 @@
 package io.querylens.detect;
 
 import io.querylens.finding.Finding;
+import io.querylens.finding.FindingType;
 import io.querylens.record.Execution;
 import io.querylens.record.UnitOfWork;
 import io.querylens.sql.SqlAnalyzer;
+import java.util.Set;
 
 /**
  * One kind of problem querylens looks for. Each detector is one class with a stable {@link #id()}.
@@ -15,6 +17,9 @@ public interface Detector {
 
   /** Stable id: used in {@code detectors.disabled}, in logger names ({@code querylens.<id>}) and in docs. */
   String id();
+
+  /** The finding types it can report. */
+  Set<FindingType> findingTypes();
 
   /** Called after every statement execution. */
   default void onExecution(Execution execution, DetectionSink sink) {}

@@ -11,6 +11,7 @@ import io.querylens.sql.SqlAnalyzer;
 import io.querylens.sql.SqlStructure;
 import io.querylens.sql.StatementKind;
 import io.querylens.sql.StatementShape;
+import java.util.Set;
 
 /**
  * N+1: the same select shape, from the same call site, run with at least {@code nplusone.threshold} distinct value
@@ -39,6 +40,11 @@ public final class NPlusOneDetector implements Detector {
   @Override
   public String id() {
     return ID;
+  }
+
+  @Override
+  public Set<FindingType> findingTypes() {
+    return Set.of(FindingType.N_PLUS_ONE);
   }
 
   @Override

@@ -10,6 +10,7 @@ import io.querylens.sql.StatementKind;
 import io.querylens.sql.StatementShape;
 import io.querylens.stats.ShapeStats;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -44,6 +45,11 @@ public final class SlowQueryDetector implements Detector {
   @Override
   public String id() {
     return ID;
+  }
+
+  @Override
+  public Set<FindingType> findingTypes() {
+    return Set.of(FindingType.SLOW_QUERY);
   }
 
   @Override

@@ -116,6 +116,50 @@ public final class Finding {
     return type + " " + severity + " " + message;
   }
 
+  /** This finding in {@code java.base} types only (enums by name, time in epoch milliseconds), see {@link #fromMap}. */
+  public Map<String, Object> toMap() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("type", type.name());
+    map.put("severity", severity.name());
+    map.put("detector", detectorId);
+    map.put("sql", sql);
+    map.put("tables", tables);
+    map.put("columns", columns);
+    map.put("callSite", callSite);
+    map.put("count", count);
+    map.put("message", message);
+    map.put("suggestion", suggestion);
+    map.put("problemKey", problemKey);
+    map.put("time", time.toEpochMilli());
+    map.put("details", details);
+    return map;
+  }
+
+  /**
+   * The finding {@link #toMap} made, possibly by another copy of querylens (the agent's).
+   *
+   * @throws IllegalArgumentException for a type or severity this copy does not know
+   */
+  @SuppressWarnings("unchecked")
+  public static Finding fromMap(Map<String, ?> map) {
+    Builder builder = builder(FindingType.valueOf((String) map.get("type")),
+        Severity.valueOf((String) map.get("severity")), (String) map.get("detector"))
+        .sql((String) map.get("sql"))
+        .tables((List<String>) map.get("tables"))
+        .columns((List<String>) map.get("columns"))
+        .callSite((String) map.get("callSite"))
+        .count(((Number) map.get("count")).longValue())
+        .message((String) map.get("message"))
+        .suggestion((String) map.get("suggestion"))
+        .problemKey((String) map.get("problemKey"))
+        .time(Instant.ofEpochMilli(((Number) map.get("time")).longValue()));
+    Object details = map.get("details");
+    if (details instanceof Map<?, ?> entries) {
+      entries.forEach((key, value) -> builder.detail(String.valueOf(key), value));
+    }
+    return builder.build();
+  }
+
   /** Builds a {@link Finding}. */
   public static final class Builder {
     private final FindingType type;

@@ -29,6 +29,10 @@ public final class Execution {
   long durationNanos;
   boolean failed;
   int batchSize;
+  /** Hash of the bind values and literals of a single-row execution; 0 for batches and set-based reads. */
+  long valueHash;
+  /** Set only while listeners are registered: a bound string started with {@code %} or {@code _}. */
+  boolean leadingWildcardBound;
   UnitOfWork unit;
   private CallSite callSite;
 
@@ -69,6 +73,36 @@ public final class Execution {
     return batchSize;
   }
 
+  /** Hash of the bind values and literals (0 for batches and set-based reads): equal values, equal hashes. */
+  public long valueHash() {
+    return valueHash;
+  }
+
+  /** Whether its SQL carried literal values (numbers, strings) where bind parameters could have been. */
+  public boolean hasInlineLiterals() {
+    return resolved.literalHash() != 0;
+  }
+
+  /** Whether it read a set of keys at once (an IN list of several values, {@code = ANY(?)}). */
+  public boolean isSetBased() {
+    return resolved.multiValued();
+  }
+
+  /** Whether a bound string value started with {@code %} or {@code _} (known only while a capture listens). */
+  public boolean leadingWildcardBound() {
+    return leadingWildcardBound;
+  }
+
+  /** The name of the thread that ran it. */
+  public String threadName() {
+    return thread.threadName;
+  }
+
+  /** The thread that ran it (null once collected). */
+  public Thread thread() {
+    return thread.thread.get();
+  }
+
   /** The unit of work it ran in. */
   public UnitOfWork unit() {
     return unit;
@@ -100,5 +134,7 @@ public final class Execution {
     batch = false;
     failed = false;
     batchSize = 0;
+    valueHash = 0;
+    leadingWildcardBound = false;
   }
 }

@@ -49,6 +49,8 @@ public final class Recorder implements HookListener {
   private final LongAdder statements = new LongAdder();
   private final ThreadLocal<ThreadState> threads;
   private volatile boolean enabled = true;
+  /** Captures open in tests; empty (one volatile read per statement) otherwise. */
+  private volatile ExecutionListener[] listeners = new ExecutionListener[0];
 
   public Recorder(
       Options options,
@@ -79,6 +81,18 @@ public final class Recorder implements HookListener {
   /** Stops recording (shutdown); hooks become no-ops. */
   public void disable() {
     enabled = false;
+  }
+
+  /** Adds a listener told of every statement that completes, on the thread that ran it, until removed. */
+  public synchronized void addListener(ExecutionListener listener) {
+    ExecutionListener[] now = listeners;
+    ExecutionListener[] next = Arrays.copyOf(now, now.length + 1);
+    next[now.length] = listener;
+    listeners = next;
+  }
+
+  public synchronized void removeListener(ExecutionListener listener) {
+    listeners = Arrays.stream(listeners).filter(each -> each != listener).toArray(ExecutionListener[]::new);
   }
 
   /** Marks the current thread as querylens' own: nothing it runs is recorded. */
@@ -178,32 +192,31 @@ public final class Recorder implements HookListener {
     shape.stats().record(nanos, failed);
     statements.increment();
 
+    if (!execution.batch && !resolved.multiValued()) {
+      execution.valueHash = resolved.literalHash() * 31 + state.parameterHash(execution.statement);
+    }
     UnitOfWork unit = unitFor(state, endNanos);
     execution.unit = unit;
     try {
       unit.countStatement(nanos, endNanos);
-      ShapeTally tally = shape.isPlaceholder() ? null : unit.tally(shape);
+      unit.tally(execution, options.nPlusOneThreshold(), options.keepParameters());
+    } finally {
       if (execution.batch) {
         state.clearBatch();
-        if (tally != null) {
-          tally.recordBatch(nanos);
-        }
-      } else if (tally != null) {
-        if (resolved.multiValued()) {
-          tally.recordSetBased(nanos);
-        } else {
-          long valueHash = resolved.literalHash() * 31 + state.parameterHash(execution.statement);
-          int threshold = options.nPlusOneThreshold();
-          tally.record(nanos, valueHash,
-              tally.needsCallSite(valueHash, threshold) ? execution.callSite() : null, threshold);
-          if (options.keepParameters()) {
-            tally.keepSample(resolved.raw(), execution.parameters());
-          }
-        }
       }
-    } finally {
       if (unit.kind() == UnitKind.THREAD) {
         unit.release();
+      }
+    }
+    ExecutionListener[] listening = listeners;
+    if (listening.length > 0) {
+      execution.leadingWildcardBound = state.leadingWildcardBound(execution.statement);
+      for (ExecutionListener listener : listening) {
+        try {
+          listener.onExecution(execution);
+        } catch (Throwable listenerFailed) {
+          Diagnostics.error("execution listener", listenerFailed);
+        }
       }
     }
     detectors.onExecution(execution, sink);
@@ -307,7 +320,15 @@ public final class Recorder implements HookListener {
 
   @Override
   public void onBindObject(Object statement, int index, Object value) {
-    bind(statement, index, hashOf(value), options.keepParameters() ? value : null);
+    try {
+      ThreadState state = threads.get();
+      state.bind(statement, index, hashOf(value), options.keepParameters() ? value : null);
+      if (value instanceof String text && !text.isEmpty() && (text.charAt(0) == '%' || text.charAt(0) == '_')) {
+        state.markLeadingWildcard(statement, index);
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("bind hooks", failed);
+    }
   }
 
   /** {@code value} is null unless parameters are kept, so primitives are boxed only with {@code log.parameters}. */

@@ -118,6 +118,20 @@ final class ThreadState {
     }
   }
 
+  /** Notes that the string bound to parameter {@code index} of {@code statement} starts with {@code %} or {@code _}. */
+  void markLeadingWildcard(Object statement, int index) {
+    BindSlot slot = slotFor(statement, false);
+    if (slot != null) {
+      slot.markLeadingWildcard(index);
+    }
+  }
+
+  /** Whether a string bound to {@code statement} since its values were cleared starts with {@code %} or {@code _}. */
+  boolean leadingWildcardBound(Object statement) {
+    BindSlot slot = statement == null ? null : slotFor(statement, false);
+    return slot != null && slot.leadingWildcards != 0;
+  }
+
   /** A hash of the current bind values of {@code statement}; 0 when it has none bound on this thread. */
   long parameterHash(Object statement) {
     BindSlot slot = statement == null ? null : slotFor(statement, false);
@@ -159,12 +173,15 @@ final class ThreadState {
     private final Object[] values;
     private int highest;
     private long folded;
+    /** Bit i set: parameter i holds a string starting with a LIKE wildcard (bit 0 for parameters past the 63rd). */
+    long leadingWildcards;
 
     BindSlot(boolean keepValues) {
       values = keepValues ? new Object[MAX_PARAMETERS + 1] : null;
     }
 
     void bind(int index, long valueHash, Object value) {
+      leadingWildcards &= ~wildcardBit(index);
       if (index >= 1 && index <= MAX_PARAMETERS) {
         hashes[index] = valueHash;
         if (index > highest) {
@@ -187,6 +204,15 @@ final class ThreadState {
       }
       highest = 0;
       folded = 0;
+      leadingWildcards = 0;
+    }
+
+    void markLeadingWildcard(int index) {
+      leadingWildcards |= wildcardBit(index);
+    }
+
+    private static long wildcardBit(int index) {
+      return index >= 1 && index < 64 ? 1L << index : 1L;
     }
 
     long hash() {

@@ -12,7 +12,9 @@ public enum UnitKind {
    * The fallback: statements on one thread outside all of the above, grouped while they follow each other closely
    * ({@code unit.thread.gap.ms}) and for at most {@code unit.thread.max.ms}.
    */
-  THREAD("statements on thread");
+  THREAD("statements on thread"),
+  /** A test's {@code QueryLens.capture()}: judged on its own, besides the unit the statements ran in. */
+  CAPTURE("capture");
 
   private final String label;
 

@@ -1,6 +1,7 @@
 package io.querylens.record;
 
 import io.querylens.internal.Diagnostics;
+import io.querylens.sql.ResolvedSql;
 import io.querylens.sql.StatementShape;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,13 +117,46 @@ public final class UnitOfWork {
   }
 
   /** Lets go of what the unit held once it was judged: its tallies and the application's class loader. */
-  void discard() {
+  public void discard() {
     table = null;
     contextLoader = null;
   }
 
+  /**
+   * A unit nobody's thread is in: a test's capture, fed by its listener. Its writer must hold the unit's monitor when
+   * several threads feed it.
+   */
+  public static UnitOfWork detached(UnitKind kind, String name) {
+    return new UnitOfWork(kind, name, System.nanoTime(), null);
+  }
+
+  /**
+   * Counts {@code execution} in the tally of its shape: a batch, a set-based read, or a single-row execution with its
+   * values (walking the call site only when the tally needs it).
+   */
+  public void tally(Execution execution, int threshold, boolean keepParameters) {
+    ResolvedSql resolved = execution.resolved;
+    ShapeTally tally = resolved.shape().isPlaceholder() ? null : tally(resolved.shape());
+    if (tally == null) {
+      return;
+    }
+    long nanos = execution.durationNanos;
+    if (execution.batch) {
+      tally.recordBatch(nanos);
+    } else if (resolved.multiValued()) {
+      tally.recordSetBased(nanos);
+    } else {
+      long valueHash = execution.valueHash;
+      tally.record(nanos, valueHash, tally.needsCallSite(valueHash, threshold) ? execution.callSite() : null,
+          threshold);
+      if (keepParameters) {
+        tally.keepSample(resolved.raw(), execution.parameters());
+      }
+    }
+  }
+
   /** Counts a statement; the volatile write publishes this thread's tally updates to a sweeping worker. */
-  void countStatement(long nanos, long endNanos) {
+  public void countStatement(long nanos, long endNanos) {
     statements++;
     databaseNanos += nanos;
     lastActivityNanos = endNanos;

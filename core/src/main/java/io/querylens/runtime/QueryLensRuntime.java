@@ -3,6 +3,7 @@ package io.querylens.runtime;
 import io.querylens.bootstrap.HookListener;
 import io.querylens.bootstrap.Hooks;
 import io.querylens.callsite.CallSiteResolver;
+import io.querylens.capture.CaptureService;
 import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
 import io.querylens.detect.Detector;
@@ -68,6 +69,7 @@ public final class QueryLensRuntime {
     this.shapes = new ShapeRegistry(new SqlNormalizer(config.get(Settings.SQL_MAX_LENGTH)),
         config.get(Settings.SHAPES_MAX), this::analyseLater);
     this.detectors = new Detectors(detectors(config));
+    warnOfUnknownDetectors(config);
     this.log = new Slf4jFindingSink(mode == Mode.AGENT);
     List<FindingSink> sinks = new ArrayList<>();
     sinks.add(log);
@@ -104,6 +106,7 @@ public final class QueryLensRuntime {
     runtime.worker.start();
     if (config.get(Settings.ENABLED)) {
       Hooks.install(runtime.recorder);
+      Hooks.installCaptureBridge(new CaptureService(runtime));
     } else {
       Hooks.install(HookListener.NO_OP);
     }
@@ -127,6 +130,11 @@ public final class QueryLensRuntime {
   /** The detectors in use. */
   public List<Detector> detectors() {
     return detectors.all();
+  }
+
+  /** The SQL analyzer (thread-safe; calls are serialized). */
+  public SqlAnalyzer analyzer() {
+    return analyzer;
   }
 
   /** The hook listener (the recorder). */
@@ -177,6 +185,7 @@ public final class QueryLensRuntime {
       }
       if (Hooks.listener() == recorder) {
         Hooks.install(HookListener.NO_OP);
+        Hooks.installCaptureBridge(null);
       }
     }
   }
@@ -224,18 +233,29 @@ public final class QueryLensRuntime {
     }
   }
 
-  private static List<Detector> detectors(QueryLensConfig config) {
+  /**
+   * A fresh set of the detectors {@code config} enables: each with its own memory of what it already reported (a test's
+   * capture judges its statements with its own set).
+   */
+  public static List<Detector> detectors(QueryLensConfig config) {
+    List<String> disabled = config.get(Settings.DETECTORS_DISABLED);
+    return allDetectors(config).stream().filter(detector -> !disabled.contains(detector.id())).toList();
+  }
+
+  private static List<Detector> allDetectors(QueryLensConfig config) {
     boolean showParameters = config.get(Settings.LOG_PARAMETERS);
-    List<Detector> all = List.of(
+    return List.of(
         new NPlusOneDetector(config.get(Settings.NPLUSONE_THRESHOLD), showParameters),
         new SlowQueryDetector(config.get(Settings.SLOW_THRESHOLD_MS), showParameters));
-    List<String> disabled = config.get(Settings.DETECTORS_DISABLED);
-    for (String id : disabled) {
+  }
+
+  private static void warnOfUnknownDetectors(QueryLensConfig config) {
+    List<Detector> all = allDetectors(config);
+    for (String id : config.get(Settings.DETECTORS_DISABLED)) {
       if (all.stream().noneMatch(detector -> detector.id().equals(id))) {
         Diagnostics.say("detectors.disabled names an unknown detector '" + id + "'; known: "
             + String.join(", ", all.stream().map(Detector::id).toList()));
       }
     }
-    return all.stream().filter(detector -> !disabled.contains(detector.id())).toList();
   }
 }

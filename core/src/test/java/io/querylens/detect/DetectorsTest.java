@@ -47,6 +47,11 @@ class DetectorsTest {
   }
 
   private static final class Throwing implements Detector {
+    @Override
+    public java.util.Set<io.querylens.finding.FindingType> findingTypes() {
+      return java.util.Set.of();
+    }
+
     private final String id;
 
     Throwing(String id) {
@@ -75,6 +80,11 @@ class DetectorsTest {
   }
 
   private final Detector counting = new Detector() {
+    @Override
+    public java.util.Set<io.querylens.finding.FindingType> findingTypes() {
+      return java.util.Set.of();
+    }
+
     @Override
     public String id() {
       return "counting";

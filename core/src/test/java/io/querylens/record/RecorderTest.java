@@ -486,6 +486,11 @@ class RecorderTest {
     private Recorder install() {
       Detector batchWatcher = new Detector() {
         @Override
+        public java.util.Set<io.querylens.finding.FindingType> findingTypes() {
+          return java.util.Set.of();
+        }
+
+        @Override
         public String id() {
           return "batch-watcher";
         }

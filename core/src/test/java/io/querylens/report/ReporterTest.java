@@ -47,6 +47,11 @@ class ReporterTest {
 
   private final Detector detector = new Detector() {
     @Override
+    public java.util.Set<io.querylens.finding.FindingType> findingTypes() {
+      return java.util.Set.of();
+    }
+
+    @Override
     public String id() {
       return "stub";
     }

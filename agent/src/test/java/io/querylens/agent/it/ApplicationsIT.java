@@ -64,6 +64,23 @@ class ApplicationsIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void capturesFromThePublicApiReachTheAgentAndAssertInTheApplication(Path jdk) throws Exception {
+    String withCore = ForkedJvm.applicationClasspath() + File.pathSeparator + System.getProperty("querylens.core.jar");
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).classpath(withCore).run("com.example.shop.CaptureCheck");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).as(run.toString())
+        .contains("CAUGHT Expected no N+1, found 1:|  12 x [select name from users where id = ?] at "
+            + "com.example.shop.CaptureCheck.name(CaptureCheck.java:")
+        .contains("Statements in loadsNames (12):|  12 x select name from users where id = ?")
+        .contains("ONE-STATEMENT-OK")
+        .contains("THREADS-OK pool-")
+        .contains("WRAP-UNDER-AGENT-OK true")
+        .doesNotContain("FAILED");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void saysWhatIsWrongWithBadSettingsInOneLineEachAndRunsWithDefaults(Path jdk) throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk).agentArguments("slow.threshold.ms=soon,nplusone.treshold=3")
         .run("com.example.shop.PlainJdbcApp", "nplusone");

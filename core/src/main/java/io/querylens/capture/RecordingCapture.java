@@ -1,0 +1,178 @@
+package io.querylens.capture;
+
+import io.querylens.config.Settings;
+import io.querylens.detect.Detection;
+import io.querylens.detect.Detector;
+import io.querylens.detect.Detectors;
+import io.querylens.finding.Finding;
+import io.querylens.finding.FindingType;
+import io.querylens.internal.Diagnostics;
+import io.querylens.record.Execution;
+import io.querylens.record.ExecutionListener;
+import io.querylens.record.Recorder;
+import io.querylens.record.UnitKind;
+import io.querylens.record.UnitOfWork;
+import io.querylens.runtime.QueryLensRuntime;
+import io.querylens.sql.SqlAnalyzer;
+import io.querylens.sql.StatementKind;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The recording side of a capture, inside the querylens that watches the JDBC calls (the agent's copy under the
+ * agent): each statement completed while it is open (shape, kind, duration, batch, call site), counts by kind, and the
+ * findings of its own detectors judged over those statements alone. The application reads it through
+ * {@link QueryCapture}, by way of the {@link CaptureService}.
+ *
+ * <p>The capture judges with its own detectors, so a problem already reported by an earlier test (querylens logs each
+ * distinct problem once) is found again here. Its N+1 check counts the capture as one unit of work, whatever requests
+ * or transactions ran inside it. Statements from several threads ({@link CaptureScope#ALL_THREADS}) are recorded under
+ * the capture's lock, which only open captures cost.
+ *
+ * <p>Bounded: it keeps the first {@value #MAX_KEPT} statements in detail and counts the rest.
+ */
+final class RecordingCapture {
+
+  static final int MAX_KEPT = 100_000;
+
+  private static final Pattern LITERAL_LEADING_WILDCARD = Pattern.compile(
+      "(?i)\\bi?like\\s+(?:[ne]?'[%_]|concat\\s*\\(\\s*'[%_]|'[%_]'\\s*\\|\\|)");
+  private static final Pattern LIKE_PARAMETER = Pattern.compile("(?i)\\bi?like\\s+(?:\\?|concat\\s*\\(|'%'\\s*\\|\\|)");
+
+  private final String name;
+  private final CaptureScope scope;
+  private final Thread owner;
+  private final Recorder recorder;
+  private final Detectors detectors;
+  private final Set<FindingType> judgedTypes;
+  private final SqlAnalyzer analyzer;
+  private final int nPlusOneThreshold;
+  private final boolean keepParameters;
+  private final UnitOfWork unit;
+  private final ExecutionListener listener = this::onExecution;
+
+  private final List<CapturedStatement> statements = new ArrayList<>();
+  private final List<Detection> executionDetections = new ArrayList<>();
+  private final int[] byKind = new int[StatementKind.values().length];
+  private int total;
+  private boolean closed;
+  private List<Finding> findingsAtClose;
+
+  private RecordingCapture(QueryLensRuntime runtime, String name, CaptureScope scope) {
+    this.name = name;
+    this.scope = scope;
+    this.owner = Thread.currentThread();
+    this.recorder = runtime.recorder();
+    List<Detector> own = QueryLensRuntime.detectors(runtime.config());
+    this.detectors = new Detectors(own);
+    EnumSet<FindingType> types = EnumSet.noneOf(FindingType.class);
+    own.forEach(detector -> types.addAll(detector.findingTypes()));
+    this.judgedTypes = Set.copyOf(types);
+    this.analyzer = runtime.analyzer();
+    this.nPlusOneThreshold = runtime.config().get(Settings.NPLUSONE_THRESHOLD);
+    this.keepParameters = runtime.config().get(Settings.LOG_PARAMETERS);
+    this.unit = UnitOfWork.detached(UnitKind.CAPTURE, name);
+  }
+
+  static RecordingCapture open(QueryLensRuntime runtime, String name, CaptureScope scope) {
+    RecordingCapture capture = new RecordingCapture(runtime, name, scope);
+    capture.recorder.addListener(capture.listener);
+    return capture;
+  }
+
+  String name() {
+    return name;
+  }
+
+  private synchronized void onExecution(Execution execution) {
+    if (closed || scope == CaptureScope.THIS_THREAD && Thread.currentThread() != owner) {
+      return;
+    }
+    StatementKind kind = execution.shape().kind();
+    total++;
+    byKind[kind.ordinal()]++;
+    unit.countStatement(execution.durationNanos(), execution.startNanos() + execution.durationNanos());
+    unit.tally(execution, nPlusOneThreshold, keepParameters);
+    detectors.onExecution(execution, executionDetections::add);
+    if (statements.size() < MAX_KEPT) {
+      String sql = execution.shape().sql();
+      String raw = execution.rawSql();
+      boolean leadingWildcard = raw != null && LITERAL_LEADING_WILDCARD.matcher(raw).find()
+          || execution.leadingWildcardBound() && LIKE_PARAMETER.matcher(sql).find();
+      statements.add(new CapturedStatement(sql, kind, Duration.ofNanos(execution.durationNanos()),
+          execution.isBatch(), execution.batchSize(), !execution.isBatch() && execution.isSetBased(),
+          execution.failed(), execution.threadName(), execution.callSite().toString(), execution.valueHash(),
+          execution.hasInlineLiterals(), leadingWildcard));
+    } else if (statements.size() == MAX_KEPT && total == MAX_KEPT + 1) {
+      Diagnostics.dropped("captured statements", "a capture saw more than " + MAX_KEPT
+          + " statements; further ones are counted, not kept");
+    }
+  }
+
+  /** Stops capturing; the capture stays readable. Idempotent. */
+  void close() {
+    recorder.removeListener(listener);
+    synchronized (this) {
+      if (!closed) {
+        findingsAtClose = judge();
+        closed = true;
+      }
+    }
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** The statements seen so far, in the order they completed (the first {@value #MAX_KEPT}). */
+  synchronized List<CapturedStatement> statements() {
+    return List.copyOf(statements);
+  }
+
+  /** Statements seen so far, all kinds. */
+  synchronized int count() {
+    return total;
+  }
+
+  /** Statements seen so far by kind. */
+  synchronized Map<String, Long> countsByKind() {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (StatementKind kind : StatementKind.values()) {
+      counts.put(kind.name(), (long) byKind[kind.ordinal()]);
+    }
+    return counts;
+  }
+
+  /**
+   * The findings of querylens' detectors over the statements of this capture alone (so far, while it is open), in the
+   * same model as the log and the report.
+   */
+  synchronized List<Finding> findings() {
+    return closed ? findingsAtClose : judge();
+  }
+
+  /** Finding types the capture's detectors can report; asserting the absence of any other type proves nothing. */
+  Set<FindingType> judgedTypes() {
+    return judgedTypes;
+  }
+
+  private List<Finding> judge() {
+    List<Detection> detections = new ArrayList<>(executionDetections);
+    detectors.onUnitEnd(unit, detections::add);
+    List<Finding> findings = new ArrayList<>(detections.size());
+    for (Detection detection : detections) {
+      try {
+        findings.add(detection.detector().describe(detection, analyzer));
+      } catch (RuntimeException failed) {
+        Diagnostics.error(detection.detector().id() + " detector", failed);
+      }
+    }
+    return List.copyOf(findings);
+  }
+}

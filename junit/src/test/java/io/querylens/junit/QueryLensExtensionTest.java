@@ -69,9 +69,17 @@ class QueryLensExtensionTest {
     Map<String, String> failed = failures(results);
 
     assertThat(passed(results)).containsExactlyInAnyOrder("joinedListPasses", "batchedImportPasses",
-        "oneDeletePasses", "boundValuesPass", "fastStatementsPass", "prefixSearchPasses", "differentProductsPass");
+        "oneDeletePasses", "boundValuesPass", "fastStatementsPass", "prefixSearchPasses", "differentProductsPass",
+        "noFindingsPasses");
     assertThat(failed).containsOnlyKeys("nPlusOneFails", "rowByRowImportFails", "repeatedSelectFails",
-        "literalFails", "leadingWildcardFails", "slowStatementFails", "tooManySelectsFail", "slowQueryFindingFails");
+        "literalFails", "leadingWildcardFails", "slowStatementFails", "tooManySelectsFail", "slowQueryFindingFails",
+        "wrongWriteCountsFail");
+    assertThat(failed.get("wrongWriteCountsFail"))
+        .contains("Expected exactly 0 inserts, saw 1:\n  1 x [insert into products (id, sku) values (?, ?)] at "
+            + "com.example.orders.OrderService.importBatched(OrderService.java:")
+        .contains("Expected at least 1 updates, saw 0:")
+        .contains("Expected exactly 2 deletes, saw 1:\n  1 x [delete from products where id = ?] at ")
+        .contains("Expected at most 1 statements, saw 2:");
 
     assertThat(failed.get("nPlusOneFails"))
         .startsWith("Expected no N+1, found 1:\n  20 x [select sku from products where id = ?] at "
@@ -218,6 +226,22 @@ class QueryLensExtensionTest {
     @ExpectStatements(min = 1, max = 1)
     void oneDeletePasses() throws SQLException {
       service.deleteProduct(999);
+    }
+
+    @Test
+    @ExpectInserts(0)
+    @ExpectUpdates(min = 1)
+    @ExpectDeletes(2)
+    @ExpectStatements(max = 1)
+    void wrongWriteCountsFail() throws SQLException {
+      service.importBatched(3000, 2);
+      service.deleteProduct(998);
+    }
+
+    @Test
+    @NoFindings
+    void noFindingsPasses() throws SQLException {
+      service.listOrdersJoined();
     }
 
     @Test

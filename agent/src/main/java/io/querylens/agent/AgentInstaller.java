@@ -15,6 +15,8 @@ import io.querylens.detect.Detector;
 import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -46,22 +48,44 @@ public final class AgentInstaller {
       return;
     }
     QueryLensRuntime runtime = QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true);
-    agentBuilder(attached).installOn(instrumentation);
-    if (attached) {
-      for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
-        if (loaded.getName().equals("org.slf4j.LoggerFactory")) {
-          Hooks.onLoggerFactoryReady(loaded);
-        }
+    List<Class<?>> early = attached ? List.of() : loadedBeforeUs(instrumentation);
+    agentBuilder(attached, early).installOn(instrumentation);
+    for (Class<?> loaded : attached ? List.of(instrumentation.getAllLoadedClasses()) : early) {
+      if (loaded.getName().equals(Slf4jInstrumentation.LOGGER_FACTORY)) {
+        Hooks.onLoggerFactoryReady(loaded);
       }
     }
     Diagnostics.say(banner(runtime));
   }
 
   /**
-   * @param attached whether classes loaded before the agent must be retransformed; at JVM start no JDBC class is loaded
-   *     yet, and skipping the walk over the already loaded classes saves start-up time
+   * At JVM start, the classes querylens instruments that are loaded already: none, usually, but another agent or a
+   * custom system class loader may have loaded a driver or SLF4J before querylens' premain.
    */
-  static AgentBuilder agentBuilder(boolean attached) throws NoSuchMethodException {
+  private static List<Class<?>> loadedBeforeUs(Instrumentation instrumentation) {
+    List<Class<?>> early = new ArrayList<>();
+    for (Class<?> loaded : instrumentation.getAllLoadedClasses()) {
+      ClassLoader loader = loaded.getClassLoader();
+      if (loader == null || loader == ClassLoader.getPlatformClassLoader() || loaded.isInterface()
+          || !instrumentation.isModifiableClass(loaded)) {
+        continue;
+      }
+      if (java.sql.Statement.class.isAssignableFrom(loaded) || java.sql.Connection.class.isAssignableFrom(loaded)
+          || loaded.getName().equals(Slf4jInstrumentation.LOGGER_FACTORY)
+          || loaded.getName().equals(ServletInstrumentation.JAVAX)
+          || loaded.getName().equals(ServletInstrumentation.JAKARTA)) {
+        early.add(loaded);
+      }
+    }
+    return early;
+  }
+
+  /**
+   * @param attached whether every class loaded before the agent must be looked at (attached to a running JVM)
+   * @param early at JVM start, the instrumented classes loaded before the agent: only these are retransformed, as a
+   *     walk over all loaded classes would cost start-up time for nothing
+   */
+  static AgentBuilder agentBuilder(boolean attached, List<Class<?>> early) throws NoSuchMethodException {
     // querylens needs no Byte Buddy "nexus" (it never changes class formats). Without this, creating the agent builder
     // probes sun.misc.Unsafe, which JDK 24+ reports with warnings in the application's output. The property is read
     // under Byte Buddy's own (relocated) package name, so it concerns querylens' copy only.
@@ -71,9 +95,16 @@ public final class AgentInstaller {
     AgentBuilder.Transformer.ForAdvice base = new AgentBuilder.Transformer.ForAdvice()
         .include(ClassFileLocator.ForClassLoader.of(AgentInstaller.class.getClassLoader()))
         .withExceptionHandler(handler);
-    return new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(attached ? AgentBuilder.RedefinitionStrategy.RETRANSFORMATION : AgentBuilder.RedefinitionStrategy.DISABLED)
+    AgentBuilder builder = new AgentBuilder.Default().disableClassFormatChanges();
+    if (attached) {
+      builder = builder.with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
+    } else if (!early.isEmpty()) {
+      builder = builder.with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+          .with(new AgentBuilder.RedefinitionStrategy.DiscoveryStrategy.Explicit(early.toArray(new Class<?>[0])));
+    } else {
+      builder = builder.with(AgentBuilder.RedefinitionStrategy.DISABLED);
+    }
+    return builder
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.PoolStrategy.Default.FAST)
         .with(new ErrorListener())

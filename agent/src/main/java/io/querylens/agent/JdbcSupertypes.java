@@ -41,9 +41,12 @@ final class JdbcSupertypes {
     return new Implementing(interfaces);
   }
 
+  /** Set in a mask computed from a hierarchy with a supertype that could not be read: not to be remembered. */
+  private static final int INCOMPLETE = 1 << 30;
+
   /** The mask of JDBC interfaces {@code type} implements, as seen from {@code loader}. */
   static int of(TypeDefinition type, ClassLoader loader) {
-    return of(type, table(loader), 0);
+    return of(type, table(loader), 0) & ~INCOMPLETE;
   }
 
   private static int of(TypeDefinition type, Map<String, Integer> table, int depth) {
@@ -56,7 +59,7 @@ final class JdbcSupertypes {
       return known;
     }
     if (depth > MAX_DEPTH) {
-      return 0;
+      return INCOMPLETE;
     }
     int mask = 0;
     try {
@@ -69,7 +72,11 @@ final class JdbcSupertypes {
       }
     } catch (RuntimeException unresolvable) {
       // A supertype without a class file (generated at run time, or missing): the JVM decides whether the class can
-      // load at all; here it counts as implementing nothing, and is not remembered so a later load may try again.
+      // load at all; here it counts as implementing nothing, and neither this type nor its subtypes are remembered,
+      // so a later load may try again.
+      return mask | INCOMPLETE;
+    }
+    if ((mask & INCOMPLETE) != 0) {
       return mask;
     }
     if (table.size() >= MAX_TYPES_PER_LOADER) {

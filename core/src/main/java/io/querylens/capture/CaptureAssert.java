@@ -93,7 +93,7 @@ public final class CaptureAssert {
     Map<String, List<CapturedStatement>> byValues = new LinkedHashMap<>();
     for (CapturedStatement statement : capture.statements()) {
       if (statement.kind() == StatementKind.SELECT && !statement.batch() && !statement.setBased()) {
-        byValues.computeIfAbsent(statement.sql() + '\u0000' + statement.valueHash(), key -> new ArrayList<>())
+        byValues.computeIfAbsent(statement.sql() + '\u0000' + statement.valuesId(), key -> new ArrayList<>())
             .add(statement);
       }
     }

@@ -39,21 +39,28 @@ public final class CaptureService implements CaptureBridge {
       return null;
     }
     try {
-      List<Object[]> statements = new ArrayList<>();
-      for (CapturedStatement statement : recording.statements()) {
-        statements.add(CaptureWire.encode(statement));
+      synchronized (recording) {
+        return stateOf(recording);
       }
-      List<Map<String, Object>> findings = new ArrayList<>();
-      for (Finding finding : recording.findings()) {
-        findings.add(finding.toMap());
-      }
-      return new Object[] {recording.name(), recording.isClosed(), (long) recording.count(),
-          recording.countsByKind(), statements, findings,
-          recording.judgedTypes().stream().map(Enum::name).sorted().toList()};
     } catch (Throwable failed) {
       Diagnostics.error("reading a capture", failed);
       return null;
     }
+  }
+
+  /** One consistent reading: the capture's lock is held, so no statement lands between its parts. */
+  private static Object[] stateOf(RecordingCapture recording) {
+    List<Object[]> statements = new ArrayList<>();
+    for (CapturedStatement statement : recording.statements()) {
+      statements.add(CaptureWire.encode(statement));
+    }
+    List<Map<String, Object>> findings = new ArrayList<>();
+    for (Finding finding : recording.findings()) {
+      findings.add(finding.toMap());
+    }
+    return new Object[] {recording.name(), recording.isClosed(), (long) recording.count(),
+        recording.countsByKind(), statements, findings,
+        recording.judgedTypes().stream().map(Enum::name).sorted().toList()};
   }
 
   @Override

@@ -11,10 +11,17 @@ final class CaptureWire {
   static Object[] encode(CapturedStatement statement) {
     return new Object[] {statement.sql(), statement.kind().name(), statement.duration().toNanos(), statement.batch(),
         statement.batchSize(), statement.setBased(), statement.failed(), statement.threadName(), statement.callSite(),
-        statement.valueHash(), statement.inlineLiterals(), statement.leadingWildcard()};
+        statement.valuesId(), statement.inlineLiterals(), statement.leadingWildcard()};
   }
 
+  static final int FIELDS = 12;
+
   static CapturedStatement decode(Object[] fields) {
+    if (fields.length < FIELDS) {
+      throw new IllegalStateException("the querylens agent in this JVM sends captured statements this querylens-core"
+          + " can't read (" + fields.length + " fields, expected " + FIELDS + "): use the same querylens version for"
+          + " both");
+    }
     StatementKind kind;
     try {
       kind = StatementKind.valueOf((String) fields[1]);
@@ -23,6 +30,6 @@ final class CaptureWire {
     }
     return new CapturedStatement((String) fields[0], kind, Duration.ofNanos((Long) fields[2]), (Boolean) fields[3],
         (Integer) fields[4], (Boolean) fields[5], (Boolean) fields[6], (String) fields[7], (String) fields[8],
-        (Long) fields[9], (Boolean) fields[10], (Boolean) fields[11]);
+        (Integer) fields[9], (Boolean) fields[10], (Boolean) fields[11]);
   }
 }

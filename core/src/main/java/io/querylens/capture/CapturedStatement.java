@@ -16,7 +16,9 @@ import java.time.Duration;
  * @param failed whether the call threw
  * @param threadName the thread that ran it
  * @param callSite the first application frame, {@code com.example.Service.method(Service.java:42)}
- * @param valueHash a hash of its bind values and literals: equal values, equal hashes (0 for batches and set reads)
+ * @param valuesId which values it ran with, as a number given by the capture: two statements of one shape with the same
+ *     id ran with the same bind values and literals (0 for batches and set reads). Not derived from the values, so
+ *     it tells nothing about them
  * @param inlineLiterals whether its SQL carried literal values instead of bind parameters
  * @param leadingWildcard whether it filters with {@code LIKE '%...'} (a literal or a bound value starting with % or _)
  */
@@ -30,7 +32,7 @@ public record CapturedStatement(
     boolean failed,
     String threadName,
     String callSite,
-    long valueHash,
+    int valuesId,
     boolean inlineLiterals,
     boolean leadingWildcard) {
 

@@ -5,6 +5,7 @@ import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
 import io.querylens.runtime.QueryLensRuntime;
 import io.querylens.sql.StatementKind;
+import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
@@ -38,16 +39,29 @@ public final class QueryCapture implements AutoCloseable {
   private static final int FINDINGS = 5;
   private static final int JUDGED = 6;
 
+  /** Closes captures that were dropped open, so they stop recording and can be collected. */
+  private static final Cleaner CLEANER = Cleaner.create();
+
   private final CaptureBridge bridge;
   private final Object handle;
   private final String name;
   private final CaptureScope scope;
+  private final Cleaner.Cleanable closer;
 
   private QueryCapture(CaptureBridge bridge, Object handle, String name, CaptureScope scope) {
     this.bridge = bridge;
     this.handle = handle;
     this.name = name;
     this.scope = scope;
+    this.closer = CLEANER.register(this, new Closer(bridge, handle));
+  }
+
+  /** Closes the recording side; holds no reference to the {@link QueryCapture}. */
+  private record Closer(CaptureBridge bridge, Object handle) implements Runnable {
+    @Override
+    public void run() {
+      bridge.close(handle);
+    }
   }
 
   /**
@@ -60,8 +74,11 @@ public final class QueryCapture implements AutoCloseable {
     CaptureScope captureScope = scope == null ? CaptureScope.THIS_THREAD : scope;
     Object handle = bridge == null ? null : bridge.open(captureName, captureScope == CaptureScope.ALL_THREADS);
     if (handle == null) {
-      throw new IllegalStateException("querylens is not running, so nothing can be captured: start it with"
-          + " QueryLens.wrap(dataSource) or the -javaagent");
+      throw new IllegalStateException(bridge == null
+          ? "querylens is not running, so nothing can be captured: start it with QueryLens.wrap(dataSource) or the"
+              + " -javaagent"
+          : "the querylens that watches this JVM could not open a capture: it is switched off (enabled=false), or"
+              + " it is an agent older than this querylens-core (see its messages on stderr)");
     }
     return new QueryCapture(bridge, handle, captureName, captureScope);
   }
@@ -82,7 +99,7 @@ public final class QueryCapture implements AutoCloseable {
   /** Stops capturing. The capture stays readable and assertable. Idempotent. */
   @Override
   public void close() {
-    bridge.close(handle);
+    closer.clean();
   }
 
   public boolean isClosed() {

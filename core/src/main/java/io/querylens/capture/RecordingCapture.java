@@ -18,6 +18,7 @@ import io.querylens.sql.StatementKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,6 @@ final class RecordingCapture {
 
   private static final Pattern LITERAL_LEADING_WILDCARD = Pattern.compile(
       "(?i)\\bi?like\\s+(?:[ne]?'[%_]|concat\\s*\\(\\s*'[%_]|'[%_]'\\s*\\|\\|)");
-  private static final Pattern LIKE_PARAMETER = Pattern.compile("(?i)\\bi?like\\s+(?:\\?|concat\\s*\\(|'%'\\s*\\|\\|)");
 
   private final String name;
   private final CaptureScope scope;
@@ -60,8 +60,9 @@ final class RecordingCapture {
   private final List<CapturedStatement> statements = new ArrayList<>();
   private final List<Detection> executionDetections = new ArrayList<>();
   private final int[] byKind = new int[StatementKind.values().length];
+  private final Map<Long, Integer> valueIds = new HashMap<>();
   private int total;
-  private boolean closed;
+  private volatile boolean closed;
   private List<Finding> findingsAtClose;
 
   private RecordingCapture(QueryLensRuntime runtime, String name, CaptureScope scope) {
@@ -90,29 +91,87 @@ final class RecordingCapture {
     return name;
   }
 
-  private synchronized void onExecution(Execution execution) {
+  private void onExecution(Execution execution) {
     if (closed || scope == CaptureScope.THIS_THREAD && Thread.currentThread() != owner) {
       return;
     }
-    StatementKind kind = execution.shape().kind();
+    synchronized (this) {
+      if (!closed) {
+        record(execution);
+      }
+    }
+  }
+
+  private void record(Execution execution) {
+    StatementKind kind = execution.kind();
     total++;
     byKind[kind.ordinal()]++;
     unit.countStatement(execution.durationNanos(), execution.startNanos() + execution.durationNanos());
     unit.tally(execution, nPlusOneThreshold, keepParameters);
     detectors.onExecution(execution, executionDetections::add);
     if (statements.size() < MAX_KEPT) {
-      String sql = execution.shape().sql();
+      String sql = execution.shapeSql();
       String raw = execution.rawSql();
-      boolean leadingWildcard = raw != null && LITERAL_LEADING_WILDCARD.matcher(raw).find()
-          || execution.leadingWildcardBound() && LIKE_PARAMETER.matcher(sql).find();
+      boolean leadingWildcard = raw != null && (LITERAL_LEADING_WILDCARD.matcher(raw).find()
+          || (execution.leadingWildcardParameters() & likeParameters(raw)) != 0);
       statements.add(new CapturedStatement(sql, kind, Duration.ofNanos(execution.durationNanos()),
           execution.isBatch(), execution.batchSize(), !execution.isBatch() && execution.isSetBased(),
-          execution.failed(), execution.threadName(), execution.callSite().toString(), execution.valueHash(),
+          execution.failed(), execution.threadName(), execution.callSite().toString(), valuesId(execution),
           execution.hasInlineLiterals(), leadingWildcard));
     } else if (statements.size() == MAX_KEPT && total == MAX_KEPT + 1) {
       Diagnostics.dropped("captured statements", "a capture saw more than " + MAX_KEPT
           + " statements; further ones are counted, not kept");
     }
+  }
+
+  /**
+   * The bind parameters of {@code raw} (bit i for the i-th {@code ?}, 1 to 63) that are the pattern of a LIKE or
+   * ILIKE: {@code like ?}. Question marks in quotes are not parameters.
+   */
+  static long likeParameters(String raw) {
+    long mask = 0;
+    int index = 0;
+    char quote = 0;
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '?') {
+        index++;
+        if (index < 64 && followsLike(raw, i)) {
+          mask |= 1L << index;
+        }
+      }
+    }
+    return mask;
+  }
+
+  private static boolean followsLike(String raw, int questionMark) {
+    int end = questionMark;
+    while (end > 0 && Character.isWhitespace(raw.charAt(end - 1))) {
+      end--;
+    }
+    int start = end;
+    while (start > 0 && Character.isLetter(raw.charAt(start - 1))) {
+      start--;
+    }
+    String word = raw.substring(start, end);
+    return word.equalsIgnoreCase("like") || word.equalsIgnoreCase("ilike");
+  }
+
+  /**
+   * A number for the values of {@code execution}, the same for the same values within this capture; the value hash
+   * itself never leaves the capture (for one bound number it could be turned back into the number).
+   */
+  private int valuesId(Execution execution) {
+    if (execution.isBatch() || execution.isSetBased()) {
+      return 0;
+    }
+    return valueIds.computeIfAbsent(execution.valueHash(), hash -> valueIds.size() + 1);
   }
 
   /** Stops capturing; the capture stays readable. Idempotent. */

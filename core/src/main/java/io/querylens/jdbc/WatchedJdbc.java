@@ -20,7 +20,8 @@ import javax.sql.DataSource;
  *
  * <p>The wrappers are JDK proxies implementing every interface of the wrapped object: cast to the interfaces
  * ({@code Closeable}, ...), reach the wrapped object with {@code unwrap}. Results, update counts and exceptions pass
- * through unchanged.
+ * through unchanged. Result sets and metadata are not wrapped: {@code resultSet.getStatement()} and
+ * {@code metaData.getConnection()} return the driver's objects, and statements created from those are not seen.
  */
 public final class WatchedJdbc {
 
@@ -143,8 +144,9 @@ public final class WatchedJdbc {
       String name = method.getName();
       switch (name) {
         case "setAutoCommit":
+          Object set = call(method, args);
           Hooks.onAutoCommit(proxy, (Boolean) args[0]);
-          return call(method, args);
+          return set;
         case "commit":
           Object committed = call(method, args);
           Hooks.onCommit(proxy);

@@ -3,6 +3,7 @@ package io.querylens.record;
 import io.querylens.callsite.CallSite;
 import io.querylens.callsite.CallSiteResolver;
 import io.querylens.sql.ResolvedSql;
+import io.querylens.sql.StatementKind;
 import io.querylens.sql.StatementShape;
 
 /**
@@ -31,8 +32,8 @@ public final class Execution {
   int batchSize;
   /** Hash of the bind values and literals of a single-row execution; 0 for batches and set-based reads. */
   long valueHash;
-  /** Set only while listeners are registered: a bound string started with {@code %} or {@code _}. */
-  boolean leadingWildcardBound;
+  /** Set only while listeners are registered: parameters bound to a string starting with {@code %} or {@code _}. */
+  long leadingWildcardParameters;
   UnitOfWork unit;
   private CallSite callSite;
 
@@ -43,6 +44,16 @@ public final class Execution {
 
   public StatementShape shape() {
     return resolved.shape();
+  }
+
+  /** What it does; known from its SQL also when its shape is a placeholder (past {@code shapes.max}). */
+  public StatementKind kind() {
+    return resolved.kind();
+  }
+
+  /** Its normalized SQL; its own also when its shape is a placeholder (past {@code shapes.max}). */
+  public String shapeSql() {
+    return resolved.shapeSql();
   }
 
   /** The SQL as the application passed it: contains literals; only report it when parameters are shown. */
@@ -88,9 +99,12 @@ public final class Execution {
     return resolved.multiValued();
   }
 
-  /** Whether a bound string value started with {@code %} or {@code _} (known only while a capture listens). */
-  public boolean leadingWildcardBound() {
-    return leadingWildcardBound;
+  /**
+   * The parameters (bit i for parameter i, 1 to 63) bound to a string starting with {@code %} or {@code _}; known only
+   * while a capture listens.
+   */
+  public long leadingWildcardParameters() {
+    return leadingWildcardParameters;
   }
 
   /** The name of the thread that ran it. */
@@ -135,6 +149,6 @@ public final class Execution {
     failed = false;
     batchSize = 0;
     valueHash = 0;
-    leadingWildcardBound = false;
+    leadingWildcardParameters = 0;
   }
 }

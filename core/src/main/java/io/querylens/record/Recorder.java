@@ -210,7 +210,7 @@ public final class Recorder implements HookListener {
     }
     ExecutionListener[] listening = listeners;
     if (listening.length > 0) {
-      execution.leadingWildcardBound = state.leadingWildcardBound(execution.statement);
+      execution.leadingWildcardParameters = state.leadingWildcardParameters(execution.statement);
       for (ExecutionListener listener : listening) {
         try {
           listener.onExecution(execution);
@@ -243,7 +243,7 @@ public final class Recorder implements HookListener {
         return shapes.resolve(batchSql);
       }
     }
-    return new ResolvedSql("", shapes.unknown(), 0, false);
+    return new ResolvedSql("", shapes.unknown(), 0, false, shapes.unknown().kind(), null);
   }
 
   /**

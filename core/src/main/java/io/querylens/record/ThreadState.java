@@ -126,10 +126,13 @@ final class ThreadState {
     }
   }
 
-  /** Whether a string bound to {@code statement} since its values were cleared starts with {@code %} or {@code _}. */
-  boolean leadingWildcardBound(Object statement) {
+  /**
+   * The parameters of {@code statement} (bit i for parameter i, below 64) bound to a string starting with {@code %} or
+   * {@code _}.
+   */
+  long leadingWildcardParameters(Object statement) {
     BindSlot slot = statement == null ? null : slotFor(statement, false);
-    return slot != null && slot.leadingWildcards != 0;
+    return slot == null ? 0 : slot.leadingWildcards;
   }
 
   /** A hash of the current bind values of {@code statement}; 0 when it has none bound on this thread. */
@@ -173,7 +176,7 @@ final class ThreadState {
     private final Object[] values;
     private int highest;
     private long folded;
-    /** Bit i set: parameter i holds a string starting with a LIKE wildcard (bit 0 for parameters past the 63rd). */
+    /** Bit i set: parameter i (1 to 63) holds a string starting with a LIKE wildcard; later ones are not tracked. */
     long leadingWildcards;
 
     BindSlot(boolean keepValues) {
@@ -212,7 +215,7 @@ final class ThreadState {
     }
 
     private static long wildcardBit(int index) {
-      return index >= 1 && index < 64 ? 1L << index : 1L;
+      return index >= 1 && index < 64 ? 1L << index : 0L;
     }
 
     long hash() {

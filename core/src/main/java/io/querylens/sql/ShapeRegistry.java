@@ -57,7 +57,9 @@ public final class ShapeRegistry {
       return cached;
     }
     NormalizedSql normalized = normalizer.normalize(raw);
-    ResolvedSql resolved = new ResolvedSql(raw, intern(normalized), normalized.literalHash(), normalized.multiValued());
+    StatementShape shape = intern(normalized);
+    ResolvedSql resolved = new ResolvedSql(raw, shape, normalized.literalHash(), normalized.multiValued(),
+        normalized.kind(), shape.isPlaceholder() ? normalized.shape() : null);
     cacheIfAffordable(index, cached, resolved);
     return resolved;
   }

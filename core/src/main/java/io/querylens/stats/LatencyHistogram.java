@@ -1,12 +1,25 @@
 package io.querylens.stats;
 
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A lock-free log-linear histogram of durations in nanoseconds: four buckets per power of two from about 1 µs to about
- * 73 minutes, so a percentile read from it is within 12.5 % of the true value. Recording is one atomic increment.
+ * 73 minutes, so a percentile read from it is within 12.5 % of the true value. Recording is one compare-and-set.
+ *
+ * <p>A hot statement shape run by many threads at once would have them all increment the same bucket, one cache line
+ * passed from core to core. When a histogram sees its compare-and-set fail repeatedly, it spreads its counts over a few
+ * stripes chosen by thread, as {@link java.util.concurrent.atomic.LongAdder} does. Stripes cost about 1 KB each, so
+ * only the first {@value #MAX_STRIPED} contended histograms of the JVM get them; the others stay as they are, correct
+ * and slower.
  */
 public final class LatencyHistogram {
+
+  static final int MAX_STRIPED = 512;
+  private static final int COLLISIONS_BEFORE_STRIPING = 16;
+  private static final int STRIPES = Math.min(8,
+      Integer.highestOneBit(Math.max(2, Runtime.getRuntime().availableProcessors())));
+  private static final AtomicInteger STRIPED = new AtomicInteger();
 
   private static final int SUB_BITS = 2;
   private static final int SUB_BUCKETS = 1 << SUB_BITS;
@@ -15,17 +28,69 @@ public final class LatencyHistogram {
   static final int BUCKETS = (MAX_EXPONENT - MIN_EXPONENT + 1) * SUB_BUCKETS + 1;
 
   private final AtomicLongArray counts = new AtomicLongArray(BUCKETS);
+  /** Null until contention is seen; then {@link #STRIPES} arrays, picked by thread. */
+  private volatile AtomicLongArray[] stripes;
+  /** Failed compare-and-sets; racy, it only decides when to stripe. */
+  private int collisions;
 
   /** Records one duration. */
   public void record(long nanos) {
-    counts.incrementAndGet(bucketOf(nanos));
+    int bucket = bucketOf(nanos);
+    AtomicLongArray[] striped = stripes;
+    if (striped != null) {
+      striped[stripeOfThisThread() & (striped.length - 1)].getAndIncrement(bucket);
+      return;
+    }
+    long current = counts.get(bucket);
+    if (!counts.compareAndSet(bucket, current, current + 1)) {
+      counts.getAndIncrement(bucket);
+      if (++collisions == COLLISIONS_BEFORE_STRIPING) {
+        stripe();
+      }
+    }
+  }
+
+  /** Whether this histogram spreads its counts over stripes (it was contended). */
+  boolean isStriped() {
+    return stripes != null;
+  }
+
+  synchronized void stripe() {
+    if (stripes == null && STRIPED.incrementAndGet() <= MAX_STRIPED) {
+      AtomicLongArray[] created = new AtomicLongArray[STRIPES];
+      for (int i = 0; i < STRIPES; i++) {
+        created[i] = new AtomicLongArray(BUCKETS);
+      }
+      stripes = created;
+    }
+  }
+
+  private static int stripeOfThisThread() {
+    int hash = Thread.currentThread().hashCode();
+    return hash ^ (hash >>> 16);
+  }
+
+  private long countAt(int bucket, AtomicLongArray[] striped) {
+    long count = counts.get(bucket);
+    if (striped != null) {
+      for (AtomicLongArray stripe : striped) {
+        count += stripe.get(bucket);
+      }
+    }
+    return count;
+  }
+
+  /** What bucket {@code bucket} holds, over all stripes. */
+  long bucketCount(int bucket) {
+    return countAt(bucket, stripes);
   }
 
   /** Everything recorded. */
   public long count() {
+    AtomicLongArray[] striped = stripes;
     long total = 0;
     for (int i = 0; i < BUCKETS; i++) {
-      total += counts.get(i);
+      total += countAt(i, striped);
     }
     return total;
   }
@@ -35,10 +100,11 @@ public final class LatencyHistogram {
    * {@code observedMax}. 0 when nothing was recorded.
    */
   public long valueAt(double quantile, long observedMax) {
+    AtomicLongArray[] striped = stripes;
     long total = 0;
     long[] snapshot = new long[BUCKETS];
     for (int i = 0; i < BUCKETS; i++) {
-      snapshot[i] = counts.get(i);
+      snapshot[i] = countAt(i, striped);
       total += snapshot[i];
     }
     if (total == 0) {

@@ -219,6 +219,19 @@ public final class Shop {
     }
   }
 
+  /** Names equal to {@code name} and matching {@code pattern}: only the second parameter is a LIKE pattern. */
+  public List<String> namesEqualAndLike(String name, String pattern) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(
+            "select p.name from " + products + " p where p.name = ? and p.name like ? order by p.id")) {
+      statement.setString(1, name);
+      statement.setString(2, pattern);
+      try (ResultSet rows = statement.executeQuery()) {
+        return names(rows);
+      }
+    }
+  }
+
   /** Names matching a bound pattern: {@code like ?}. */
   public List<String> namesLike(String pattern) throws SQLException {
     try (Connection connection = dataSource.getConnection();

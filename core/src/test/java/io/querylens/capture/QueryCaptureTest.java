@@ -215,6 +215,16 @@ class QueryCaptureTest {
   }
 
   @Test
+  void aWildcardBoundToAParameterThatIsNoLikePatternIsNoLeadingWildcard() throws Exception {
+    try (QueryCapture capture = QueryLens.capture("equalAndLike", CaptureScope.THIS_THREAD)) {
+      shop.namesEqualAndLike("_A1", "product-1%");
+      shop.namesEqualAndLike("product-7", "%-7");
+
+      assertThat(capture.statements()).extracting(CapturedStatement::leadingWildcard).containsExactly(false, true);
+    }
+  }
+
+  @Test
   void tellsEachExecutionOfAReboundStatementApartForLeadingWildcards() throws Exception {
     try (QueryCapture capture = QueryLens.capture("rebound", CaptureScope.THIS_THREAD)) {
       List<List<String>> results = shop.namesLikeEach("%-7", "product-1%");

@@ -334,9 +334,9 @@ class WatchedJdbcTest {
       shop.productNamesReusingStatement(1, 2);
       shop.productNamesReusingStatement(2, 1);
       List<CapturedStatement> statements = capture.statements();
-      assertThat(statements.get(0).valueHash()).isNotEqualTo(statements.get(1).valueHash())
-          .isEqualTo(statements.get(3).valueHash());
-      assertThat(statements.get(1).valueHash()).isEqualTo(statements.get(2).valueHash());
+      assertThat(statements.get(0).valuesId()).isNotEqualTo(statements.get(1).valuesId())
+          .isEqualTo(statements.get(3).valuesId());
+      assertThat(statements.get(1).valuesId()).isEqualTo(statements.get(2).valuesId());
     }
   }
 }

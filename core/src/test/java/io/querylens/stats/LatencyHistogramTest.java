@@ -3,7 +3,6 @@ package io.querylens.stats;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.lang.reflect.Field;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -11,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
@@ -95,14 +93,36 @@ class LatencyHistogramTest {
   @Test
   void concurrentRecordingKeepsExactCounts() throws Exception {
     LatencyHistogram histogram = new LatencyHistogram();
-    int threads = 8;
-    int perThread = 50_000;
+    recordConcurrently(histogram, 8, 50_000, t -> 2_000L << t);
+
+    assertThat(histogram.count()).isEqualTo(8L * 50_000);
+    for (int t = 0; t < 8; t++) {
+      assertThat(histogram.bucketCount(LatencyHistogram.bucketOf(2_000L << t))).isEqualTo(50_000);
+    }
+  }
+
+  @Test
+  void aStripedHistogramKeepsExactCountsAndPercentiles() throws Exception {
+    LatencyHistogram histogram = new LatencyHistogram();
+    histogram.record(1_000_000);
+    histogram.stripe();
+    recordConcurrently(histogram, 8, 50_000, t -> 180_000L);
+
+    assertThat(histogram.isStriped()).isTrue();
+    assertThat(histogram.count()).isEqualTo(8L * 50_000 + 1);
+    assertThat(histogram.bucketCount(LatencyHistogram.bucketOf(180_000))).isEqualTo(8L * 50_000);
+    assertThat((double) histogram.valueAt(0.5, 1_000_000)).isCloseTo(180_000, within(180_000 * 0.125));
+    assertThat((double) histogram.valueAt(1.0, 1_000_000)).isCloseTo(1_000_000, within(1_000_000 * 0.125));
+  }
+
+  private static void recordConcurrently(LatencyHistogram histogram, int threads, int perThread,
+      java.util.function.IntToLongFunction valueOfThread) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch start = new CountDownLatch(1);
     try {
       Future<?>[] done = new Future<?>[threads];
       for (int t = 0; t < threads; t++) {
-        long value = 2_000L << t;
+        long value = valueOfThread.applyAsLong(t);
         done[t] = pool.submit(() -> {
           start.await();
           for (int i = 0; i < perThread; i++) {
@@ -117,18 +137,6 @@ class LatencyHistogramTest {
       }
     } finally {
       pool.shutdownNow();
-    }
-
-    Field field = LatencyHistogram.class.getDeclaredField("counts");
-    field.setAccessible(true);
-    AtomicLongArray counts = (AtomicLongArray) field.get(histogram);
-    long total = 0;
-    for (int i = 0; i < counts.length(); i++) {
-      total += counts.get(i);
-    }
-    assertThat(total).isEqualTo((long) threads * perThread);
-    for (int t = 0; t < threads; t++) {
-      assertThat(counts.get(LatencyHistogram.bucketOf(2_000L << t))).isEqualTo(perThread);
     }
   }
 }

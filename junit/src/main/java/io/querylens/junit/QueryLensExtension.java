@@ -27,8 +27,14 @@ public final class QueryLensExtension implements BeforeTestExecutionCallback, Af
 
   @Override
   public void beforeTestExecution(ExtensionContext context) {
-    CaptureScope scope = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), QueryLensTest.class)
-        .map(QueryLensTest::scope).orElse(CaptureScope.THIS_THREAD);
+    CaptureScope scope = CaptureScope.THIS_THREAD;
+    for (Class<?> type = context.getRequiredTestClass(); type != null; type = type.getEnclosingClass()) {
+      var found = AnnotationSupport.findAnnotation(type, QueryLensTest.class);
+      if (found.isPresent()) {
+        scope = found.get().scope();
+        break;
+      }
+    }
     String name = context.getRequiredTestClass().getSimpleName() + "." + context.getRequiredTestMethod().getName();
     context.getStore(NAMESPACE).put(CAPTURE, QueryLens.capture(name, scope));
   }
@@ -47,6 +53,10 @@ public final class QueryLensExtension implements BeforeTestExecutionCallback, Af
     }
     if (context.getExecutionException().isPresent() || checks.isEmpty()) {
       return;
+    }
+    if (capture.count() == 0 && capture.scope() == CaptureScope.THIS_THREAD) {
+      context.publishReportEntry("querylens.warning", "no statement ran on the test's thread; statements of other"
+          + " threads (a web server's, an executor's) count only with @QueryLensTest(scope = ALL_THREADS)");
     }
     String summary = capture.summary();
     List<String> failures = new ArrayList<>();

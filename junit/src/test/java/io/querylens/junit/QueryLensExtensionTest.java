@@ -171,12 +171,38 @@ class QueryLensExtensionTest {
   }
 
   @Test
+  void aNestedClassCapturesWithTheScopeAndChecksOfItsEnclosingClass() {
+    Map<String, String> failed = failures(run(SampleNestedAllThreads.class, null));
+
+    assertThat(failed).containsOnlyKeys("nPlusOneOnAnExecutorInANestedClass");
+    assertThat(failed.get("nPlusOneOnAnExecutorInANestedClass")).contains("Expected no N+1, found 1:");
+  }
+
+  @Test
   void allThreadsScopeSeesTheWorkOfOtherThreads() {
     Map<String, String> failed = failures(run(SampleAllThreads.class, null));
 
     assertThat(failed).containsOnlyKeys("nPlusOneOnAnExecutor");
     assertThat(failed.get("nPlusOneOnAnExecutor")).contains("Expected no N+1, found 1:\n  20 x [select sku from "
         + "products where id = ?]");
+  }
+
+  @QueryLensTest(scope = CaptureScope.ALL_THREADS)
+  @NoNPlusOne
+  static class SampleNestedAllThreads {
+    @org.junit.jupiter.api.Nested
+    class Orders {
+      @Test
+      void nPlusOneOnAnExecutorInANestedClass() throws Exception {
+        OrderService service = newService();
+        ExecutorService executor = Executors.newSingleThreadExecutor();
+        try {
+          executor.submit(service::listOrdersOneByOne).get();
+        } finally {
+          executor.shutdown();
+        }
+      }
+    }
   }
 
   @QueryLensTest

@@ -17,30 +17,70 @@ final class QueryLensJdbcEventListener extends JdbcEventListener {
 
   static final QueryLensJdbcEventListener INSTANCE = new QueryLensJdbcEventListener();
 
-  /** The scopes of the executions in progress on this thread (a driver may call itself). */
-  private static final ThreadLocal<ArrayDeque<Object>> SCOPES = ThreadLocal.withInitial(ArrayDeque::new);
+  /** Executions in progress on this thread, innermost first (a driver may call itself through p6spy). */
+  private static final ThreadLocal<ArrayDeque<Open>> OPEN = ThreadLocal.withInitial(ArrayDeque::new);
+  /** More executions than this open on one thread means their ends were lost; they are closed. */
+  private static final int MAX_OPEN = 16;
+
+  private record Open(Object statement, Object scope) {}
 
   private QueryLensJdbcEventListener() {}
 
-  private static void begin(Object scope) {
-    SCOPES.get().push(scope == null ? SCOPES : scope);
+  /**
+   * p6spy calls each module's {@code onAfter*} in turn without catching: when a module before this one throws, this
+   * one's end never comes. So every begin is paired with its end by statement, and executions left open are closed
+   * here (reported as failed) rather than leaving the recorder waiting on this thread forever.
+   */
+  private static void begin(Object statement, Object scope) {
+    ArrayDeque<Open> open = OPEN.get();
+    if (open.size() >= MAX_OPEN) {
+      while (!open.isEmpty()) {
+        Hooks.afterExecute(open.pop().scope(), LOST_END);
+      }
+    }
+    open.push(new Open(statement, scope));
   }
 
-  private static Object end() {
-    Object scope = SCOPES.get().poll();
-    return scope == SCOPES ? null : scope;
+  private static void end(Object statement, SQLException failure, int[] batchResult, boolean batch) {
+    ArrayDeque<Open> open = OPEN.get();
+    boolean known = false;
+    for (Open each : open) {
+      if (each.statement() == statement) {
+        known = true;
+        break;
+      }
+    }
+    if (!known) {
+      return;
+    }
+    while (true) {
+      Open top = open.pop();
+      if (top.statement() != statement) {
+        Hooks.afterExecute(top.scope(), LOST_END);
+        continue;
+      }
+      if (batch) {
+        Hooks.afterBatch(top.scope(), failure, batchResult);
+      } else {
+        Hooks.afterExecute(top.scope(), failure);
+      }
+      return;
+    }
   }
+
+  /** What an execution whose end was lost is closed with. */
+  private static final SQLException LOST_END = new SQLException("querylens: p6spy did not report this execution's end");
 
   // ------------------------------------------------------------ prepared statements
 
   @Override
   public void onBeforeExecute(PreparedStatementInformation statement) {
-    begin(Hooks.beforeExecute(statement, statement.getStatementQuery()));
+    begin(statement, Hooks.beforeExecute(statement, statement.getStatementQuery()));
   }
 
   @Override
   public void onAfterExecute(PreparedStatementInformation statement, long nanos, SQLException failure) {
-    Hooks.afterExecute(end(), failure);
+    end(statement, failure, null, false);
   }
 
   @Override
@@ -74,12 +114,12 @@ final class QueryLensJdbcEventListener extends JdbcEventListener {
 
   @Override
   public void onBeforeExecute(StatementInformation statement, String sql) {
-    begin(Hooks.beforeExecute(statement, sql));
+    begin(statement, Hooks.beforeExecute(statement, sql));
   }
 
   @Override
   public void onAfterExecute(StatementInformation statement, long nanos, String sql, SQLException failure) {
-    Hooks.afterExecute(end(), failure);
+    end(statement, failure, null, false);
   }
 
   @Override
@@ -115,12 +155,12 @@ final class QueryLensJdbcEventListener extends JdbcEventListener {
     if (statement instanceof PreparedStatementInformation prepared) {
       Hooks.onPrepared(prepared, prepared.getStatementQuery());
     }
-    begin(Hooks.beforeBatch(statement));
+    begin(statement, Hooks.beforeBatch(statement));
   }
 
   @Override
   public void onAfterExecuteBatch(StatementInformation statement, long nanos, int[] counts, SQLException failure) {
-    Hooks.afterBatch(end(), failure, counts);
+    end(statement, failure, counts, true);
   }
 
   @Override

@@ -119,4 +119,23 @@ class P6spyFeedTest {
       capture.assertThat().selects().exactly(3).inserts().exactly(1).statements().exactly(4);
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void keepsRecordingAfterAModuleBeforeItThrewAndSkippedItsEndOfExecution(String database) throws SQLException {
+    Catalog catalog = catalog(new P6DataSource(raw(database)));
+
+    BrokenP6Factory.failing = true;
+    try {
+      assertThatThrownBy(() -> catalog.namesOneByOne(1, 1)).hasMessage("a broken p6spy module");
+    } finally {
+      BrokenP6Factory.failing = false;
+    }
+
+    try (QueryCapture capture = QueryLens.capture()) {
+      assertThat(catalog.namesOneByOne(1, 3)).isEqualTo(3);
+
+      capture.assertThat().selects().exactly(3);
+    }
+  }
 }

@@ -81,6 +81,17 @@ class ApplicationsIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void instrumentsADriverThatAnotherAgentLoadedBeforeQueryLensStarted(Path jdk) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).agentBefore("com.example.shop.EarlyDriverAgent")
+        .run("com.example.shop.PlainJdbcApp", "nplusone");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.reportLines()).as(run.toString()).hasSize(1);
+    assertThat(run.reportLines().get(0)).contains("\"type\":\"N_PLUS_ONE\"");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void saysWhatIsWrongWithBadSettingsInOneLineEachAndRunsWithDefaults(Path jdk) throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk).agentArguments("slow.threshold.ms=soon,nplusone.treshold=3")
         .run("com.example.shop.PlainJdbcApp", "nplusone");

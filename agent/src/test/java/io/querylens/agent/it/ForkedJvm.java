@@ -80,6 +80,7 @@ final class ForkedJvm {
   static final class Launch {
     private final Path javaHome;
     private final List<String> jvmArguments = new ArrayList<>();
+    private final List<String> agentsBefore = new ArrayList<>();
     private String classpath = applicationClasspath();
     private String agentArguments = "";
     private boolean withAgent = true;
@@ -96,6 +97,19 @@ final class ForkedJvm {
 
     Launch agentArguments(String arguments) {
       agentArguments = arguments;
+      return this;
+    }
+
+    /** Starts a Java agent whose {@code Premain-Class} is on the application class path before querylens'. */
+    Launch agentBefore(String premainClass) throws IOException {
+      Path jar = Files.createTempFile("querylens-it-agent-", ".jar");
+      java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+      manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+      manifest.getMainAttributes().putValue("Premain-Class", premainClass);
+      try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
+        // A manifest is all: the class itself is on the application class path.
+      }
+      agentsBefore.add("-javaagent:" + jar);
       return this;
     }
 
@@ -119,6 +133,7 @@ final class ForkedJvm {
       Path report = directory.resolve("findings.jsonl");
       List<String> command = new ArrayList<>();
       command.add(javaHome.resolve("bin/java").toString());
+      command.addAll(agentsBefore);
       if (withAgent) {
         String options = "report=" + report + (agentArguments.isEmpty() ? "" : "," + agentArguments);
         command.add("-javaagent:" + agentJar().toAbsolutePath() + "=" + options);

@@ -33,6 +33,15 @@ public final class Settings {
           + "make an N+1.",
       "A stack walk for repeated executions of a shape within a unit of work, until the N+1 is confirmed.");
 
+  public static final Setting<Integer> BATCH_THRESHOLD = Setting.integer("batch.threshold", 10, 2, 1_000_000,
+      "Executions of one INSERT/UPDATE/DELETE shape, one row at a time, from one call site in one unit of work, that "
+          + "make unbatched writes.",
+      "None beyond the N+1 bookkeeping: judged from the same per-unit counts when the unit ends.");
+
+  public static final Setting<Integer> REPEAT_THRESHOLD = Setting.integer("repeat.threshold", 3, 2, 1_000_000,
+      "Executions of one SELECT shape with the same bind values in one unit of work that make a repeated query.",
+      "A count per distinct value set of a shape in a unit of work (up to 256 value sets).");
+
   public static final Setting<Long> LEAK_THRESHOLD_MS = Setting.millis("leak.threshold.ms", 30_000, 1,
       "A connection held longer than this without being closed is a leak candidate. Accepted now so that "
           + "configurations written to the contract start cleanly; the connection-leak detector is not built yet.",
@@ -50,7 +59,7 @@ public final class Settings {
           + "current statement per thread.");
 
   public static final Setting<List<String>> DETECTORS_DISABLED = Setting.list("detectors.disabled",
-      "detector ids separated by ; (n-plus-one, slow-query)",
+      "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query)",
       "Detectors to switch off.", "");
 
   public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,

@@ -27,7 +27,7 @@ public final class ShapeTally {
   private int batchExecutions;
   private long totalNanos;
   private long maxNanos;
-  private final ValueSet values = new ValueSet();
+  private final ValueSet values = new ValueSet(true);
 
   private final SiteTally[] sites = new SiteTally[MAX_SITES];
   private int siteCount;
@@ -72,9 +72,28 @@ public final class ShapeTally {
     return maxNanos;
   }
 
+  /**
+   * The most single-row executions that ran with one and the same value set (1 when no values repeated). Exact while
+   * the unit has seen at most 256 value sets of the shape.
+   */
+  public int maxRepeats() {
+    return values.maxRepeats;
+  }
+
   /** Distinct value sets (bind values and literals) among single-row executions, whatever their call site. */
   public int distinctValues() {
     return values.distinct;
+  }
+
+  /** The index of the call site credited with the most executions, or -1 when no site was walked. */
+  public int busiestSite() {
+    int busiest = -1;
+    for (int i = 0; i < siteCount; i++) {
+      if (busiest < 0 || siteExecutions(i) > siteExecutions(busiest)) {
+        busiest = i;
+      }
+    }
+    return busiest;
   }
 
   /** How many distinct call sites were seen. */
@@ -211,7 +230,7 @@ public final class ShapeTally {
     final CallSite site;
     int executions;
     long nanos;
-    final ValueSet values = new ValueSet();
+    final ValueSet values = new ValueSet(false);
 
     SiteTally(CallSite site) {
       this.site = site;
@@ -225,9 +244,20 @@ public final class ShapeTally {
    */
   private static final class ValueSet {
     private long[] slots;
+    /** How often each slot's value was added; kept only by the shape-wide set (repeated queries). */
+    private int[] counts;
+    private final boolean counting;
     private boolean hasZero;
+    private int zeroCount;
     private int tracked;
     int distinct;
+    /** The most times one value set was added, and that value set's hash. */
+    int maxRepeats;
+    long mostRepeated;
+
+    ValueSet(boolean counting) {
+      this.counting = counting;
+    }
 
     boolean contains(long hash) {
       if (hash == 0) {
@@ -250,6 +280,9 @@ public final class ShapeTally {
 
     void add(long hash) {
       if (contains(hash)) {
+        if (counting) {
+          count(hash, hash == 0 ? ++zeroCount : ++counts[slotOf(hash)]);
+        }
         return;
       }
       distinct++;
@@ -259,29 +292,54 @@ public final class ShapeTally {
       tracked++;
       if (hash == 0) {
         hasZero = true;
+        zeroCount = 1;
+        count(hash, 1);
         return;
       }
       if (slots == null) {
         slots = new long[8];
+        counts = counting ? new int[8] : null;
       } else if (tracked * 2 > slots.length) {
         long[] old = slots;
+        int[] oldCounts = counts;
         slots = new long[old.length * 2];
-        for (long value : old) {
-          if (value != 0) {
-            insert(value);
+        counts = counting ? new int[old.length * 2] : null;
+        for (int i = 0; i < old.length; i++) {
+          if (old[i] != 0) {
+            insert(old[i], oldCounts == null ? 0 : oldCounts[i]);
           }
         }
       }
-      insert(hash);
+      insert(hash, 1);
+      count(hash, 1);
     }
 
-    private void insert(long hash) {
+    private void count(long hash, int times) {
+      if (times > maxRepeats) {
+        maxRepeats = times;
+        mostRepeated = hash;
+      }
+    }
+
+    private int slotOf(long hash) {
+      int mask = slots.length - 1;
+      int i = index(hash, mask);
+      while (slots[i] != hash) {
+        i = (i + 1) & mask;
+      }
+      return i;
+    }
+
+    private void insert(long hash, int times) {
       int mask = slots.length - 1;
       int i = index(hash, mask);
       while (slots[i] != 0) {
         i = (i + 1) & mask;
       }
       slots[i] = hash;
+      if (counts != null) {
+        counts[i] = times;
+      }
     }
 
     private static int index(long hash, int mask) {

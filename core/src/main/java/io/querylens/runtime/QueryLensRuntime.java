@@ -9,7 +9,9 @@ import io.querylens.config.Settings;
 import io.querylens.detect.Detector;
 import io.querylens.detect.Detectors;
 import io.querylens.detect.NPlusOneDetector;
+import io.querylens.detect.RepeatedQueryDetector;
 import io.querylens.detect.SlowQueryDetector;
+import io.querylens.detect.UnbatchedWritesDetector;
 import io.querylens.finding.Finding;
 import io.querylens.internal.BoundedQueue;
 import io.querylens.internal.Diagnostics;
@@ -246,7 +248,9 @@ public final class QueryLensRuntime {
     boolean showParameters = config.get(Settings.LOG_PARAMETERS);
     return List.of(
         new NPlusOneDetector(config.get(Settings.NPLUSONE_THRESHOLD), showParameters),
-        new SlowQueryDetector(config.get(Settings.SLOW_THRESHOLD_MS), showParameters));
+        new SlowQueryDetector(config.get(Settings.SLOW_THRESHOLD_MS), showParameters),
+        new UnbatchedWritesDetector(config.get(Settings.BATCH_THRESHOLD)),
+        new RepeatedQueryDetector(config.get(Settings.REPEAT_THRESHOLD), config.get(Settings.NPLUSONE_THRESHOLD)));
   }
 
   private static void warnOfUnknownDetectors(QueryLensConfig config) {

@@ -232,6 +232,17 @@ public final class Shop {
     }
   }
 
+  /** Copies the orders of one product to another with {@code insert ... select}: a set of rows per execution. */
+  public int copyOrders(long fromProduct, long toProduct) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement("insert into " + orders
+            + " (product_id, quantity) select ?, o.quantity from " + orders + " o where o.product_id = ?")) {
+      statement.setLong(1, toProduct);
+      statement.setLong(2, fromProduct);
+      return statement.executeUpdate();
+    }
+  }
+
   /** Names matching a bound pattern: {@code like ?}. */
   public List<String> namesLike(String pattern) throws SQLException {
     try (Connection connection = dataSource.getConnection();

@@ -203,7 +203,8 @@ class CaptureAssertTest {
         assertThatThrownBy(() -> capture.assertThat().noFindings(FindingType.N_PLUS_ONE, FindingType.SELECT_STAR))
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("SELECT_STAR");
-        assertThat(capture.judgedTypes()).containsExactlyInAnyOrder(FindingType.N_PLUS_ONE, FindingType.SLOW_QUERY);
+        assertThat(capture.judgedTypes()).containsExactlyInAnyOrder(FindingType.N_PLUS_ONE, FindingType.SLOW_QUERY,
+            FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY);
       }
     }
   }
@@ -246,7 +247,8 @@ class CaptureAssertTest {
         shop.productNamesOneByOne(1, 2, 3, 4, 5, 6);
 
         capture.assertThat().noFindings();
-        assertThat(capture.judgedTypes()).containsExactly(FindingType.SLOW_QUERY);
+        assertThat(capture.judgedTypes()).containsExactlyInAnyOrder(FindingType.SLOW_QUERY,
+            FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY);
         assertThatThrownBy(() -> capture.assertThat().noNPlusOne())
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("no running detector for N_PLUS_ONE");

@@ -157,7 +157,8 @@ class RecorderTest {
         app.loadEachCustomerReusingStatement(8, 8, 8, 8, 8, 8, 8, 8);
       }
 
-      assertThat(lens.findings()).isEmpty();
+      assertThat(lens.findings()).isNotEmpty().allSatisfy(finding ->
+          assertThat(finding.type()).isEqualTo(io.querylens.finding.FindingType.REPEATED_QUERY));
     }
 
     @Test

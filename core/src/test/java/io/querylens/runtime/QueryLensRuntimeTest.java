@@ -199,7 +199,8 @@ class QueryLensRuntimeTest {
       lens.app.loadEachCustomer(1, 2, 3, 4, 5, 6);
     }
 
-    assertThat(lens.runtime().detectors()).extracting(d -> d.id()).containsExactly("slow-query");
+    assertThat(lens.runtime().detectors()).extracting(d -> d.id())
+        .containsExactly("slow-query", "unbatched-writes", "repeated-query");
     assertThat(lens.findings()).isEmpty();
   }
 }

@@ -66,9 +66,10 @@ public final class WebApp {
       statement.execute("create table web_users (id bigint primary key, name varchar(100))");
       statement.execute("create table web_profiles (user_id bigint primary key, bio varchar(100))");
       for (int i = 1; i <= 30; i++) {
-        statement.execute("insert into web_users values (" + i + ", 'user " + i + "')");
-        statement.execute("insert into web_profiles values (" + i + ", 'bio " + i + "')");
+        statement.addBatch("insert into web_users values (" + i + ", 'user " + i + "')");
+        statement.addBatch("insert into web_profiles values (" + i + ", 'bio " + i + "')");
       }
+      statement.executeBatch();
     }
   }
 

@@ -19,9 +19,10 @@ public final class OwnerReport {
         statement.execute("create table owners (id int primary key, name varchar(50))");
         statement.execute("create table pets (id int primary key, owner_id int, name varchar(50))");
         for (int i = 1; i <= 10; i++) {
-          statement.execute("insert into owners values (" + i + ", 'owner " + i + "')");
-          statement.execute("insert into pets values (" + i + ", " + i + ", 'pet " + i + "')");
+          statement.addBatch("insert into owners values (" + i + ", 'owner " + i + "')");
+          statement.addBatch("insert into pets values (" + i + ", " + i + ", 'pet " + i + "')");
         }
+        statement.executeBatch();
       }
       new OwnerReport().print(connection);
     }

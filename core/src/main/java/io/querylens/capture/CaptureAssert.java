@@ -90,24 +90,14 @@ public final class CaptureAssert {
 
   /** No select ran twice with the same values: the second time could have been served from what the first read. */
   public CaptureAssert noRepeatedSelects() {
-    Map<String, List<CapturedStatement>> byValues = new LinkedHashMap<>();
-    for (CapturedStatement statement : capture.statements()) {
-      if (statement.kind() == StatementKind.SELECT && !statement.batch() && !statement.setBased()) {
-        byValues.computeIfAbsent(statement.sql() + '\u0000' + statement.valuesId(), key -> new ArrayList<>())
-            .add(statement);
-      }
-    }
-    List<List<CapturedStatement>> repeated = byValues.values().stream().filter(group -> group.size() > 1).toList();
+    List<List<CapturedStatement>> repeated = groupsOfSeveral(
+        statement -> statement.kind() == StatementKind.SELECT && !statement.batch() && !statement.setBased(),
+        statement -> statement.sql() + '\u0000' + statement.valuesId());
     if (!repeated.isEmpty()) {
-      StringBuilder message = new StringBuilder("Expected no select repeated with the same values, found ")
-          .append(repeated.size()).append(':');
-      for (List<CapturedStatement> group : repeated.subList(0, Math.min(MAX_LISTED, repeated.size()))) {
-        message.append("\n  ").append(group.size()).append(" x [").append(QueryCapture.abbreviate(group.get(0).sql(),
-            200)).append("] with the same values, first at ").append(group.get(0).callSite());
-      }
-      message.append("\n  Fix: keep what the first read returned (a local variable, the persistence context, a cache)"
-          + " instead of reading it again.");
-      fail(message);
+      fail(groups("Expected no select repeated with the same values, found " + repeated.size() + ":", repeated,
+          " with the same values, first at ")
+          + "\n  Fix: keep what the first read returned (a local variable, the persistence context, a cache) instead"
+          + " of reading it again.");
     }
     return this;
   }
@@ -117,26 +107,38 @@ public final class CaptureAssert {
    * one call site (one single write is fine).
    */
   public CaptureAssert writesBatched() {
-    Map<String, List<CapturedStatement>> singles = new LinkedHashMap<>();
-    for (CapturedStatement statement : capture.statements()) {
-      if (statement.kind().isWrite() && !statement.batch()) {
-        singles.computeIfAbsent(statement.sql() + '\u0000' + statement.callSite(), key -> new ArrayList<>())
-            .add(statement);
-      }
-    }
-    List<List<CapturedStatement>> unbatched = singles.values().stream().filter(group -> group.size() > 1).toList();
+    List<List<CapturedStatement>> unbatched = groupsOfSeveral(
+        statement -> statement.kind().isWrite() && !statement.batch(),
+        statement -> statement.sql() + '\u0000' + statement.callSite());
     if (!unbatched.isEmpty()) {
-      StringBuilder message = new StringBuilder("Expected writes to be batched, found ").append(unbatched.size())
-          .append(unbatched.size() == 1 ? " statement" : " statements").append(" executed row by row:");
-      for (List<CapturedStatement> group : unbatched.subList(0, Math.min(MAX_LISTED, unbatched.size()))) {
-        message.append("\n  ").append(group.size()).append(" x [").append(QueryCapture.abbreviate(group.get(0).sql(),
-            200)).append("] at ").append(group.get(0).callSite());
-      }
-      message.append("\n  Fix: addBatch()/executeBatch() in JDBC; in Hibernate set hibernate.jdbc.batch_size=50 (and"
+      fail(groups("Expected writes to be batched, found " + unbatched.size()
+          + (unbatched.size() == 1 ? " statement" : " statements") + " executed row by row:", unbatched, " at ")
+          + "\n  Fix: addBatch()/executeBatch() in JDBC; in Hibernate set hibernate.jdbc.batch_size=50 (and"
           + " hibernate.order_inserts=true), and use a sequence or UUID ids: IDENTITY ids disable insert batching.");
-      fail(message);
     }
     return this;
+  }
+
+  /** The statements passing {@code test}, grouped by {@code key}, the groups of more than one, in first-seen order. */
+  private List<List<CapturedStatement>> groupsOfSeveral(
+      Predicate<CapturedStatement> test, java.util.function.Function<CapturedStatement, String> key) {
+    Map<String, List<CapturedStatement>> groups = new LinkedHashMap<>();
+    for (CapturedStatement statement : capture.statements()) {
+      if (test.test(statement)) {
+        groups.computeIfAbsent(key.apply(statement), ignored -> new ArrayList<>()).add(statement);
+      }
+    }
+    return groups.values().stream().filter(group -> group.size() > 1).toList();
+  }
+
+  /** {@code headline}, then a line per group: {@code 5 x [sql]} + {@code where} + the first one's call site. */
+  private static String groups(String headline, List<List<CapturedStatement>> groups, String where) {
+    StringBuilder text = new StringBuilder(headline);
+    for (List<CapturedStatement> group : groups.subList(0, Math.min(MAX_LISTED, groups.size()))) {
+      text.append("\n  ").append(group.size()).append(" x [").append(QueryCapture.abbreviate(group.get(0).sql(), 200))
+          .append(']').append(where).append(group.get(0).callSite());
+    }
+    return text.toString();
   }
 
   /**

@@ -59,7 +59,7 @@ public final class Settings {
           + "current statement per thread.");
 
   public static final Setting<List<String>> DETECTORS_DISABLED = Setting.list("detectors.disabled",
-      "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query)",
+      "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query, select-star)",
       "Detectors to switch off.", "");
 
   public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,

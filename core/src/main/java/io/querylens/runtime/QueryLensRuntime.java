@@ -10,6 +10,7 @@ import io.querylens.detect.Detector;
 import io.querylens.detect.Detectors;
 import io.querylens.detect.NPlusOneDetector;
 import io.querylens.detect.RepeatedQueryDetector;
+import io.querylens.detect.SelectStarDetector;
 import io.querylens.detect.SlowQueryDetector;
 import io.querylens.detect.UnbatchedWritesDetector;
 import io.querylens.finding.Finding;
@@ -250,7 +251,8 @@ public final class QueryLensRuntime {
         new NPlusOneDetector(config.get(Settings.NPLUSONE_THRESHOLD), showParameters),
         new SlowQueryDetector(config.get(Settings.SLOW_THRESHOLD_MS), showParameters),
         new UnbatchedWritesDetector(config.get(Settings.BATCH_THRESHOLD)),
-        new RepeatedQueryDetector(config.get(Settings.REPEAT_THRESHOLD), config.get(Settings.NPLUSONE_THRESHOLD)));
+        new RepeatedQueryDetector(config.get(Settings.REPEAT_THRESHOLD), config.get(Settings.NPLUSONE_THRESHOLD)),
+        new SelectStarDetector());
   }
 
   private static void warnOfUnknownDetectors(QueryLensConfig config) {

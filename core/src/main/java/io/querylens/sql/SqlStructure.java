@@ -12,6 +12,8 @@ import java.util.List;
  * @param joinColumns columns compared in JOIN ... ON conditions
  * @param orderBy ORDER BY keys that are plain columns
  * @param selectStar true when a select list has {@code *} or {@code t.*}
+ * @param outerSelectStar true when the outermost select list does (not a subquery's, like {@code exists (select *
+ *     ...)}): the columns returned to the application
  * @param limit the row limit (LIMIT, FETCH FIRST, TOP), {@link Bound#NONE} when absent
  * @param offset the OFFSET (also MySQL's {@code LIMIT m, n}), {@link Bound#NONE} when absent
  * @param crossJoin true when two tables are joined without a join condition
@@ -26,6 +28,7 @@ public record SqlStructure(
     List<ColumnRef> joinColumns,
     List<SortKey> orderBy,
     boolean selectStar,
+    boolean outerSelectStar,
     Bound limit,
     Bound offset,
     boolean crossJoin,

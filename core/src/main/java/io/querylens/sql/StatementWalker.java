@@ -115,6 +115,7 @@ final class StatementWalker {
   private final List<SortKey> orderBy = new ArrayList<>();
   private final Set<String> cteNames = new HashSet<>();
   private boolean selectStar;
+  private boolean outerSelectStar;
   private boolean crossJoin;
   private Bound limit = Bound.NONE;
   private Bound offset = Bound.NONE;
@@ -141,6 +142,7 @@ final class StatementWalker {
         List.copyOf(joinColumns),
         orderBy,
         selectStar,
+        outerSelectStar,
         limit,
         offset,
         crossJoin,
@@ -406,6 +408,7 @@ final class StatementWalker {
         Expression expr = item.getExpression();
         if (expr instanceof AllColumns && !(expr instanceof FunctionAllColumns)) {
           selectStar = true;
+          outerSelectStar |= parent == null;
         } else if (expr != null) {
           subqueries(expr, scope);
           String alias = aliasName(item.getAlias());

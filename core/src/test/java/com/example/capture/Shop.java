@@ -243,6 +243,29 @@ public final class Shop {
     }
   }
 
+  /** Every product, every column: {@code select *}. */
+  public int allProducts() throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement("select * from " + products + " order by id");
+        ResultSet rows = statement.executeQuery()) {
+      int count = 0;
+      while (rows.next()) {
+        count++;
+      }
+      return count;
+    }
+  }
+
+  /** Products that have orders, with {@code exists (select * ...)}: no column of the subquery is returned. */
+  public List<String> productsWithOrders() throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement("select p.name from " + products + " p where exists"
+            + " (select * from " + orders + " o where o.product_id = p.id) order by p.id");
+        ResultSet rows = statement.executeQuery()) {
+      return names(rows);
+    }
+  }
+
   /** Names matching a bound pattern: {@code like ?}. */
   public List<String> namesLike(String pattern) throws SQLException {
     try (Connection connection = dataSource.getConnection();

@@ -140,6 +140,31 @@ class UnitDetectorsOnDatabasesTest {
   }
 
   @Test
+  void aSelectStarIsReportedOncePerShapeWithItsCallSiteAndNamedColumnsOrExistsAreNot() throws Exception {
+    // A shape is judged once its analysis, queued at its first execution, is done on querylens' worker: wait for it.
+    List<Finding> stars = List.of();
+    for (int attempt = 0; attempt < 200 && stars.isEmpty(); attempt++) {
+      stars = ofType(findingsOf(() -> {
+        shop.allProducts();
+        shop.allProducts();
+        shop.productName(1);
+        shop.productsWithOrders();
+        shop.countProducts();
+      }), FindingType.SELECT_STAR);
+      if (stars.isEmpty()) {
+        Thread.sleep(25);
+      }
+    }
+
+    assertThat(stars).singleElement().satisfies(finding -> {
+      assertThat(finding.severity()).isEqualTo(Severity.INFO);
+      assertThat(finding.sql()).isEqualTo("select * from " + lens.products() + " order by id");
+      assertThat(finding.tables()).containsExactly(lens.products());
+      assertThat(finding.callSite()).startsWith(SHOP + "allProducts(Shop.java:");
+    });
+  }
+
+  @Test
   void theRunningQueryLensReportsThemOncePerProblemInTheLogAndReport() throws Exception {
     for (int run = 0; run < 2; run++) {
       try (UnitOfWorkScope scope = QueryLens.unitOfWork("import-" + run)) {

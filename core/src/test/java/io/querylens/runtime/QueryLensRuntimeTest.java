@@ -200,7 +200,7 @@ class QueryLensRuntimeTest {
     }
 
     assertThat(lens.runtime().detectors()).extracting(d -> d.id())
-        .containsExactly("slow-query", "unbatched-writes", "repeated-query");
+        .containsExactly("slow-query", "unbatched-writes", "repeated-query", "select-star");
     assertThat(lens.findings()).isEmpty();
   }
 }

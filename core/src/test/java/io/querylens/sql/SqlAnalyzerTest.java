@@ -425,7 +425,11 @@ class SqlAnalyzerTest {
     @Test
     void tableStarAndCountStar() {
       assertThat(parsed("select o.* from orders o").selectStar()).isTrue();
+      assertThat(parsed("select o.* from orders o").outerSelectStar()).isTrue();
       assertThat(parsed("select count(*) from orders").selectStar()).isFalse();
+      assertThat(parsed("select u.id from users u where exists (select * from orders o where o.user_id = u.id)")
+          .outerSelectStar()).isFalse();
+      assertThat(parsed("select * from users union all select * from old_users").outerSelectStar()).isTrue();
     }
 
     @Test

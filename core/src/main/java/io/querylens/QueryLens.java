@@ -6,6 +6,7 @@ import io.querylens.config.ConfigLoader;
 import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
 import io.querylens.finding.Finding;
+import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
 import io.querylens.jdbc.WatchedJdbc;
 import java.util.List;
@@ -101,7 +102,9 @@ public final class QueryLens {
   private static synchronized QueryLensRuntime runtime() {
     QueryLensRuntime runtime = QueryLensRuntime.active();
     if (runtime == null) {
-      runtime = QueryLensRuntime.start(ConfigLoader.load(null), QueryLensRuntime.Mode.LIBRARY, true);
+      QueryLensConfig config = ConfigLoader.load(null);
+      config.problems().forEach(Diagnostics::say);
+      runtime = QueryLensRuntime.start(config, QueryLensRuntime.Mode.LIBRARY, true);
     }
     return runtime;
   }

@@ -115,4 +115,23 @@ class QueryLensLibraryModeTest {
         .hasMessage("querylens is switched off (querylens.enabled=false): it records nothing, so nothing can be"
             + " captured");
   }
+
+  @Test
+  void saysWhatIsWrongWithItsSettingsWhenItStartsItself() throws Exception {
+    java.io.ByteArrayOutputStream said = new java.io.ByteArrayOutputStream();
+    io.querylens.internal.Diagnostics.redirect(
+        new java.io.PrintStream(said, true, java.nio.charset.StandardCharsets.UTF_8));
+    System.setProperty("querylens.nplusone.threshold", "many");
+    try {
+      QueryLens.wrap(h2);
+    } finally {
+      System.clearProperty("querylens.nplusone.threshold");
+      io.querylens.internal.Diagnostics.redirect(System.err);
+    }
+
+    assertThat(said.toString(java.nio.charset.StandardCharsets.UTF_8))
+        .contains("[querylens] ignoring nplusone.threshold='many'");
+    assertThat(QueryLensRuntime.active().config().get(io.querylens.config.Settings.NPLUSONE_THRESHOLD))
+        .isEqualTo(5);
+  }
 }

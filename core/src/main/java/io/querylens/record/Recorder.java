@@ -310,31 +310,24 @@ public final class Recorder implements HookListener {
 
   @Override
   public void onBindLong(Object statement, int index, long value) {
-    bind(statement, index, mix(value), options.keepParameters() ? value : null);
+    bind(statement, index, mix(value), options.keepParameters() ? value : null, false);
   }
 
   @Override
   public void onBindDouble(Object statement, int index, double value) {
-    bind(statement, index, mix(Double.doubleToLongBits(value)), options.keepParameters() ? value : null);
+    bind(statement, index, mix(Double.doubleToLongBits(value)), options.keepParameters() ? value : null, false);
   }
 
   @Override
   public void onBindObject(Object statement, int index, Object value) {
-    try {
-      ThreadState state = threads.get();
-      state.bind(statement, index, hashOf(value), options.keepParameters() ? value : null);
-      if (value instanceof String text && !text.isEmpty() && (text.charAt(0) == '%' || text.charAt(0) == '_')) {
-        state.markLeadingWildcard(statement, index);
-      }
-    } catch (Throwable failed) {
-      Diagnostics.error("bind hooks", failed);
-    }
+    bind(statement, index, hashOf(value), options.keepParameters() ? value : null,
+        value instanceof String text && !text.isEmpty() && (text.charAt(0) == '%' || text.charAt(0) == '_'));
   }
 
   /** {@code value} is null unless parameters are kept, so primitives are boxed only with {@code log.parameters}. */
-  private void bind(Object statement, int index, long hash, Object value) {
+  private void bind(Object statement, int index, long hash, Object value, boolean leadingWildcard) {
     try {
-      threads.get().bind(statement, index, hash, value);
+      threads.get().bind(statement, index, hash, value, leadingWildcard);
     } catch (Throwable failed) {
       Diagnostics.error("bind hooks", failed);
     }

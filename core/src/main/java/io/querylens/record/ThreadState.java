@@ -105,8 +105,12 @@ final class ThreadState {
     return false;
   }
 
-  void bind(Object statement, int index, long valueHash, Object value) {
-    slotFor(statement, true).bind(index, valueHash, value);
+  /**
+   * Keeps bind parameter {@code index} of {@code statement}: its hash, its value when values are kept, and whether it
+   * is a string starting with a LIKE wildcard ({@code %} or {@code _}).
+   */
+  void bind(Object statement, int index, long valueHash, Object value, boolean leadingWildcard) {
+    slotFor(statement, true).bind(index, valueHash, value, leadingWildcard);
   }
 
   /** Forgets the bind values of {@code statement} (cleared or closed). */
@@ -115,14 +119,6 @@ final class ThreadState {
     if (slot != null) {
       slot.clear();
       slot.statement = null;
-    }
-  }
-
-  /** Notes that the string bound to parameter {@code index} of {@code statement} starts with {@code %} or {@code _}. */
-  void markLeadingWildcard(Object statement, int index) {
-    BindSlot slot = slotFor(statement, false);
-    if (slot != null) {
-      slot.markLeadingWildcard(index);
     }
   }
 
@@ -183,8 +179,12 @@ final class ThreadState {
       values = keepValues ? new Object[MAX_PARAMETERS + 1] : null;
     }
 
-    void bind(int index, long valueHash, Object value) {
-      leadingWildcards &= ~wildcardBit(index);
+    void bind(int index, long valueHash, Object value, boolean leadingWildcard) {
+      if (leadingWildcard) {
+        leadingWildcards |= wildcardBit(index);
+      } else {
+        leadingWildcards &= ~wildcardBit(index);
+      }
       if (index >= 1 && index <= MAX_PARAMETERS) {
         hashes[index] = valueHash;
         if (index > highest) {
@@ -208,10 +208,6 @@ final class ThreadState {
       highest = 0;
       folded = 0;
       leadingWildcards = 0;
-    }
-
-    void markLeadingWildcard(int index) {
-      leadingWildcards |= wildcardBit(index);
     }
 
     private static long wildcardBit(int index) {

@@ -50,8 +50,7 @@ public final class NPlusOneDetector implements Detector {
   @Override
   public void onUnitEnd(UnitOfWork unit, DetectionSink sink) {
     for (ShapeTally tally : unit.tallies()) {
-      if (tally.shape().kind() != StatementKind.SELECT || tally.distinctValues() < threshold
-          || isPageRead(tally.shape())) {
+      if (!mayBeNPlusOne(tally, threshold)) {
         continue;
       }
       for (int i = 0; i < tally.siteCount(); i++) {
@@ -69,6 +68,25 @@ public final class NPlusOneDetector implements Detector {
             FindingType.N_PLUS_ONE + "|" + tally.shape().sql() + "|" + site + "|" + unit.kind()));
       }
     }
+  }
+
+  /** Whether some call site of {@code tally} is reported as an N+1 with {@code threshold}. */
+  static boolean isNPlusOne(ShapeTally tally, int threshold) {
+    if (!mayBeNPlusOne(tally, threshold)) {
+      return false;
+    }
+    for (int i = 0; i < tally.siteCount(); i++) {
+      if (tally.siteDistinctValues(i) >= threshold) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A select with enough distinct values, not a page read: its call sites are worth looking at. */
+  private static boolean mayBeNPlusOne(ShapeTally tally, int threshold) {
+    return tally.shape().kind() == StatementKind.SELECT && tally.distinctValues() >= threshold
+        && !isPageRead(tally.shape());
   }
 
   /**

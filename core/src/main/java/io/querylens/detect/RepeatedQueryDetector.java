@@ -43,7 +43,8 @@ public final class RepeatedQueryDetector implements Detector {
   @Override
   public void onUnitEnd(UnitOfWork unit, DetectionSink sink) {
     for (ShapeTally tally : unit.tallies()) {
-      if (tally.shape().kind() != StatementKind.SELECT || tally.maxRepeats() < threshold || isNPlusOne(tally)) {
+      if (tally.shape().kind() != StatementKind.SELECT || tally.maxRepeats() < threshold
+          || NPlusOneDetector.isNPlusOne(tally, nPlusOneThreshold)) {
         continue;
       }
       int busiest = tally.busiestSite();
@@ -56,15 +57,6 @@ public final class RepeatedQueryDetector implements Detector {
           null, null, unit.contextLoader(),
           FindingType.REPEATED_QUERY + "|" + tally.shape().sql() + "|" + site + "|" + unit.kind()));
     }
-  }
-
-  private boolean isNPlusOne(ShapeTally tally) {
-    for (int i = 0; i < tally.siteCount(); i++) {
-      if (tally.siteDistinctValues(i) >= nPlusOneThreshold) {
-        return true;
-      }
-    }
-    return false;
   }
 
   @Override

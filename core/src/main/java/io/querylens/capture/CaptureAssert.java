@@ -1,5 +1,6 @@
 package io.querylens.capture;
 
+import io.querylens.detect.SqlText;
 import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
 import io.querylens.sql.StatementKind;
@@ -13,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -82,7 +84,7 @@ public final class CaptureAssert {
   public CaptureAssert maxDuration(Duration max) {
     List<CapturedStatement> slower = matching(statement -> statement.duration().compareTo(max) > 0);
     if (!slower.isEmpty()) {
-      fail(listing("Expected every statement to take at most " + Durations.text(max) + ", " + slower.size()
+      fail(listing("Expected every statement to take at most " + SqlText.millis(max.toNanos()) + ", " + slower.size()
           + " took longer:", slower));
     }
     return this;
@@ -135,7 +137,7 @@ public final class CaptureAssert {
   private static String groups(String headline, List<List<CapturedStatement>> groups, String where) {
     StringBuilder text = new StringBuilder(headline);
     for (List<CapturedStatement> group : groups.subList(0, Math.min(MAX_LISTED, groups.size()))) {
-      text.append("\n  ").append(group.size()).append(" x [").append(QueryCapture.abbreviate(group.get(0).sql(), 200))
+      text.append("\n  ").append(group.size()).append(" x [").append(SqlText.abbreviate(group.get(0).sql()))
           .append(']').append(where).append(group.get(0).callSite());
     }
     return text.toString();
@@ -230,7 +232,7 @@ public final class CaptureAssert {
   }
 
   private static String describe(Finding finding) {
-    return finding.count() + " x [" + QueryCapture.abbreviate(finding.sql(), 200) + "]"
+    return finding.count() + " x [" + SqlText.abbreviate(finding.sql()) + "]"
         + (finding.callSite() == null ? "" : " at " + finding.callSite())
         + " (" + finding.type() + ", " + finding.severity().name().toLowerCase(Locale.ROOT) + ")";
   }
@@ -250,18 +252,10 @@ public final class CaptureAssert {
   private static String grouped(String headline, List<CapturedStatement> statements) {
     Map<String, Integer> counts = new LinkedHashMap<>();
     for (CapturedStatement statement : statements) {
-      counts.merge("[" + QueryCapture.abbreviate(statement.sql(), 200) + "] at " + statement.callSite(), 1,
-          Integer::sum);
+      counts.merge("[" + SqlText.abbreviate(statement.sql()) + "] at " + statement.callSite(), 1, Integer::sum);
     }
     StringBuilder text = new StringBuilder(headline);
-    int shown = 0;
-    for (Map.Entry<String, Integer> entry : counts.entrySet()) {
-      if (shown++ == MAX_LISTED) {
-        text.append("\n  ... and ").append(counts.size() - MAX_LISTED).append(" more");
-        break;
-      }
-      text.append("\n  ").append(entry.getValue()).append(" x ").append(entry.getKey());
-    }
+    QueryCapture.appendCounts(text, counts, MAX_LISTED, "", UnaryOperator.identity());
     return text.toString();
   }
 

@@ -1,5 +1,6 @@
 package io.querylens.capture;
 
+import io.querylens.detect.SqlText;
 import io.querylens.sql.StatementKind;
 import java.time.Duration;
 
@@ -42,7 +43,7 @@ public record CapturedStatement(
     if (batch) {
       text.append(" [batch of ").append(batchSize).append(']');
     }
-    text.append(' ').append(Durations.text(duration));
+    text.append(' ').append(SqlText.millis(duration.toNanos()));
     if (callSite != null) {
       text.append(" at ").append(callSite);
     }

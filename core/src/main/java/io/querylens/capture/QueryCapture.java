@@ -1,6 +1,7 @@
 package io.querylens.capture;
 
 import io.querylens.bootstrap.CaptureBridge;
+import io.querylens.detect.SqlText;
 import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
 import io.querylens.runtime.QueryLensRuntime;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything the database saw from a block of code: each statement (shape, kind, duration, batch, call site), counts
@@ -202,15 +204,7 @@ public final class QueryCapture implements AutoCloseable {
       if (count == 0) {
         return text.append(" none").toString();
       }
-      int shown = 0;
-      for (Map.Entry<String, Integer> entry : counts.entrySet()) {
-        if (shown == 10) {
-          text.append("\n  ... and ").append(counts.size() - shown).append(" more statement shapes");
-          break;
-        }
-        text.append("\n  ").append(entry.getValue()).append(" x ").append(abbreviate(entry.getKey(), 120));
-        shown++;
-      }
+      appendCounts(text, counts, 10, " statement shapes", SqlText::abbreviate);
       if (count > statements.size()) {
         text.append("\n  (").append(count - statements.size()).append(" more not kept in detail)");
       }
@@ -223,8 +217,20 @@ public final class QueryCapture implements AutoCloseable {
     return "QueryCapture[" + name + ", " + scope + "]";
   }
 
-  static String abbreviate(String sql, int max) {
-    return sql.length() <= max ? sql : sql.substring(0, max - 3) + "...";
+  /**
+   * Appends {@code n x key} (the key as {@code render} shows it) a line for the first {@code max} entries of
+   * {@code counts}, then {@code ... and k more} and {@code what}.
+   */
+  static void appendCounts(
+      StringBuilder text, Map<String, Integer> counts, int max, String what, UnaryOperator<String> render) {
+    int shown = 0;
+    for (Map.Entry<String, Integer> entry : counts.entrySet()) {
+      if (shown++ == max) {
+        text.append("\n  ... and ").append(counts.size() - max).append(" more").append(what);
+        break;
+      }
+      text.append("\n  ").append(entry.getValue()).append(" x ").append(render.apply(entry.getKey()));
+    }
   }
 
 }

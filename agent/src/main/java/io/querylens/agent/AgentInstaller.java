@@ -17,7 +17,6 @@ import io.querylens.runtime.QueryLensRuntime;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Collectors;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
@@ -33,6 +32,10 @@ import net.bytebuddy.utility.JavaModule;
  * the bootstrap class path.
  */
 public final class AgentInstaller {
+
+  /** The classes instrumented by their name rather than by the JDBC interfaces they implement. */
+  private static final List<String> INSTRUMENTED_BY_NAME = List.of(
+      ServletInstrumentation.JAVAX, ServletInstrumentation.JAKARTA, Slf4jInstrumentation.LOGGER_FACTORY);
 
   private AgentInstaller() {}
 
@@ -71,9 +74,7 @@ public final class AgentInstaller {
         continue;
       }
       if (java.sql.Statement.class.isAssignableFrom(loaded) || java.sql.Connection.class.isAssignableFrom(loaded)
-          || loaded.getName().equals(Slf4jInstrumentation.LOGGER_FACTORY)
-          || loaded.getName().equals(ServletInstrumentation.JAVAX)
-          || loaded.getName().equals(ServletInstrumentation.JAKARTA)) {
+          || INSTRUMENTED_BY_NAME.contains(loaded.getName())) {
         early.add(loaded);
       }
     }
@@ -108,9 +109,8 @@ public final class AgentInstaller {
         .with(AgentBuilder.TypeStrategy.Default.DECORATE)
         .with(AgentBuilder.PoolStrategy.Default.FAST)
         .with(new ErrorListener())
-        .with((AgentBuilder.TransformerDecorator) transformer -> new JdbcClassPrefilter(transformer, Set.of(
-            internalName(ServletInstrumentation.JAVAX), internalName(ServletInstrumentation.JAKARTA),
-            internalName(Slf4jInstrumentation.LOGGER_FACTORY))))
+        .with((AgentBuilder.TransformerDecorator) transformer -> new JdbcClassPrefilter(transformer,
+            INSTRUMENTED_BY_NAME.stream().map(name -> name.replace('.', '/')).collect(Collectors.toSet())))
         .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
         .or(nameStartsWith("io.querylens.").or(nameStartsWith("java.")).or(nameStartsWith("jdk."))
             .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
@@ -121,10 +121,6 @@ public final class AgentInstaller {
         .type(ServletInstrumentation.javaxTypes()).transform(ServletInstrumentation.javaxAdvice(base))
         .type(ServletInstrumentation.jakartaTypes()).transform(ServletInstrumentation.jakartaAdvice(base))
         .type(Slf4jInstrumentation.types()).transform(Slf4jInstrumentation.advice(base));
-  }
-
-  private static String internalName(String className) {
-    return className.replace('.', '/');
   }
 
   private static String banner(QueryLensRuntime runtime) {

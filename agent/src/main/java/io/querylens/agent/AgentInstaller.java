@@ -35,7 +35,8 @@ public final class AgentInstaller {
 
   /** The classes instrumented by their name rather than by the JDBC interfaces they implement. */
   private static final List<String> INSTRUMENTED_BY_NAME = List.of(
-      ServletInstrumentation.JAVAX, ServletInstrumentation.JAKARTA, Slf4jInstrumentation.LOGGER_FACTORY);
+      ServletInstrumentation.JAVAX, ServletInstrumentation.JAKARTA, Slf4jInstrumentation.LOGGER_FACTORY,
+      ConnectionSourceInstrumentation.TOMCAT_DATA_SOURCE_PROXY, ConnectionSourceInstrumentation.TOMCAT_PROXY_CONNECTION);
 
   private AgentInstaller() {}
 
@@ -74,6 +75,7 @@ public final class AgentInstaller {
         continue;
       }
       if (java.sql.Statement.class.isAssignableFrom(loaded) || java.sql.Connection.class.isAssignableFrom(loaded)
+          || javax.sql.DataSource.class.isAssignableFrom(loaded) || java.sql.Driver.class.isAssignableFrom(loaded)
           || INSTRUMENTED_BY_NAME.contains(loaded.getName())) {
         early.add(loaded);
       }
@@ -118,6 +120,9 @@ public final class AgentInstaller {
         .type(StatementInstrumentation.types()).transform(StatementInstrumentation.advice(base))
         .type(PreparedStatementInstrumentation.types()).transform(PreparedStatementInstrumentation.advice(base))
         .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.advice(base))
+        .type(ConnectionSourceInstrumentation.types()).transform(ConnectionSourceInstrumentation.advice(base))
+        .type(ConnectionSourceInstrumentation.tomcatProxyConnection())
+        .transform(ConnectionSourceInstrumentation.tomcatAdvice(base))
         .type(ServletInstrumentation.javaxTypes()).transform(ServletInstrumentation.javaxAdvice(base))
         .type(ServletInstrumentation.jakartaTypes()).transform(ServletInstrumentation.jakartaAdvice(base))
         .type(Slf4jInstrumentation.types()).transform(Slf4jInstrumentation.advice(base));

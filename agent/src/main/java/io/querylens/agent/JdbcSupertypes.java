@@ -27,6 +27,8 @@ final class JdbcSupertypes {
   static final int STATEMENT = 1;
   static final int PREPARED_STATEMENT = 2;
   static final int CONNECTION = 4;
+  static final int DATA_SOURCE = 8;
+  static final int DRIVER = 16;
 
   static final int MAX_TYPES_PER_LOADER = 200_000;
   private static final int MAX_DEPTH = 64;
@@ -51,7 +53,7 @@ final class JdbcSupertypes {
 
   private static int of(TypeDefinition type, Map<String, Integer> table, int depth) {
     String name = type.asErasure().getName();
-    if (name.startsWith("java.")) {
+    if (name.startsWith("java.") || name.startsWith("javax.sql.")) {
       return ofJdk(name);
     }
     Integer known = table.get(name);
@@ -88,7 +90,10 @@ final class JdbcSupertypes {
     return mask;
   }
 
-  /** No class in {@code java.*} implements a JDBC interface other than the interfaces themselves. */
+  /**
+   * No class in {@code java.*} or {@code javax.sql.*} implements a JDBC interface other than the interfaces
+   * themselves ({@code XADataSource} and {@code ConnectionPoolDataSource} do not extend {@code DataSource}).
+   */
   private static int ofJdk(String name) {
     switch (name) {
       case "java.sql.Statement":
@@ -98,6 +103,10 @@ final class JdbcSupertypes {
         return STATEMENT | PREPARED_STATEMENT;
       case "java.sql.Connection":
         return CONNECTION;
+      case "javax.sql.DataSource":
+        return DATA_SOURCE;
+      case "java.sql.Driver":
+        return DRIVER;
       default:
         return 0;
     }

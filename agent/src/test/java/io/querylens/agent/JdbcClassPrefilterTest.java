@@ -29,10 +29,11 @@ class JdbcClassPrefilterTest {
 
   private static final Set<String> ADVISED = Set.of("execute", "executeQuery", "executeUpdate", "executeLargeUpdate",
       "executeBatch", "executeLargeBatch", "addBatch", "clearBatch", "close", "prepareStatement", "prepareCall",
-      "setAutoCommit", "commit", "rollback", "clearParameters");
+      "setAutoCommit", "commit", "rollback", "clearParameters", "getConnection", "connect");
 
   @ParameterizedTest
-  @ValueSource(strings = {"org.h2.Driver", "org.postgresql.Driver", "com.zaxxer.hikari.HikariDataSource"})
+  @ValueSource(strings = {"org.h2.Driver", "org.postgresql.Driver", "com.zaxxer.hikari.HikariDataSource",
+      "org.apache.commons.dbcp2.BasicDataSource"})
   void everyJdbcImplementationInTheJarIsLookedAtAndClassifiedLikeByteBuddyWould(String classInJar) throws Exception {
     Path jar = jarOf(Class.forName(classInJar));
     JdbcClassPrefilter prefilter = new JdbcClassPrefilter(null, Set.of());
@@ -56,7 +57,9 @@ class JdbcClassPrefilterTest {
           expected = (hasSuperType(named("java.sql.Statement")).matches(type) ? JdbcSupertypes.STATEMENT : 0)
               | (hasSuperType(named("java.sql.PreparedStatement")).matches(type)
                   ? JdbcSupertypes.PREPARED_STATEMENT : 0)
-              | (hasSuperType(named("java.sql.Connection")).matches(type) ? JdbcSupertypes.CONNECTION : 0);
+              | (hasSuperType(named("java.sql.Connection")).matches(type) ? JdbcSupertypes.CONNECTION : 0)
+              | (hasSuperType(named("javax.sql.DataSource")).matches(type) ? JdbcSupertypes.DATA_SOURCE : 0)
+              | (hasSuperType(named("java.sql.Driver")).matches(type) ? JdbcSupertypes.DRIVER : 0);
         } catch (RuntimeException optionalDependencyMissing) {
           continue;
         }

@@ -76,6 +76,22 @@ public interface HookListener {
   default void onConnectionClosed(Object connection) {}
 
   /**
+   * {@code DataSource.getConnection()} or {@code Driver.connect(...)} is about to run. Returns a scope for
+   * {@link #afterGetConnection}, or null.
+   *
+   * @param source the {@code javax.sql.DataSource} or {@code java.sql.Driver}
+   */
+  default Object beforeGetConnection(Object source) {
+    return null;
+  }
+
+  /**
+   * The call begun with {@link #beforeGetConnection} returned {@code connection} (null when it threw {@code thrown},
+   * or when a driver declined the URL).
+   */
+  default void afterGetConnection(Object scope, Object source, Object connection, Throwable thrown) {}
+
+  /**
    * A unit of work begins on this thread (an HTTP request, an explicit scope). Returns a scope for {@link #endUnit},
    * or null when an outer unit is already open (the outermost unit counts).
    *

@@ -125,6 +125,16 @@ public final class Hooks {
     listener.onConnectionClosed(connection);
   }
 
+  public static Object beforeGetConnection(Object source) {
+    return listener.beforeGetConnection(source);
+  }
+
+  public static void afterGetConnection(Object scope, Object source, Object connection, Throwable thrown) {
+    if (scope != null) {
+      listener.afterGetConnection(scope, source, connection, thrown);
+    }
+  }
+
   public static Object beginUnit(String kind, String name) {
     return listener.beginUnit(kind, name);
   }

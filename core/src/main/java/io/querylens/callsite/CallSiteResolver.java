@@ -53,6 +53,48 @@ public final class CallSiteResolver {
     }
   }
 
+  /**
+   * The call site of the {@code getConnection()} (or {@code Driver.connect}) running on this thread, or null when a
+   * pool is opening a connection for itself: a pool's class lies between the connection methods on top of the stack
+   * and the first application frame. The connection methods on top are passed over even when an application class
+   * declares one (a routing data source): the call site is whoever asked for the connection.
+   */
+  public CallSite captureAcquisition() {
+    try {
+      return walker.walk(frames -> {
+        boolean top = true;
+        StackWalker.StackFrame fallback = null;
+        var iterator = frames.limit(MAX_DEPTH).iterator();
+        while (iterator.hasNext()) {
+          StackWalker.StackFrame frame = iterator.next();
+          Class<?> type = frame.getDeclaringClass();
+          String name = type.getName();
+          if (top) {
+            String method = frame.getMethodName();
+            if (name.startsWith(FrameClassifier.QUERYLENS) || method.equals("getConnection")
+                || method.equals("connect")) {
+              continue;
+            }
+            top = false;
+          }
+          if (io.querylens.pool.PoolKind.isPoolInternals(name)) {
+            return null; // checked first: a pool's code is never the application's, wherever it was loaded from
+          }
+          if (classifier.isApplication(type)) {
+            return intern(frame, Origin.PLAIN_JDBC, true);
+          }
+          if (fallback == null && !isInfrastructure(name)) {
+            fallback = frame;
+          }
+        }
+        return fallback == null ? CallSite.UNKNOWN : intern(fallback, Origin.PLAIN_JDBC, false);
+      });
+    } catch (RuntimeException | StackOverflowError failed) {
+      Diagnostics.error("call site resolution", failed);
+      return CallSite.UNKNOWN;
+    }
+  }
+
   /** JDK, querylens, drivers and pools: never a useful call site even when nothing better exists. */
   private static boolean isInfrastructure(String name) {
     return name.startsWith("java.") || name.startsWith("jdk.") || name.startsWith("sun.")

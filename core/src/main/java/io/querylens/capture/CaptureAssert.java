@@ -80,6 +80,14 @@ public final class CaptureAssert {
     return noFindings(FindingType.N_PLUS_ONE);
   }
 
+  /**
+   * Every connection taken in the capture was closed again: none is left open when the capture is read (at its close,
+   * for an annotation-driven test). Each one left open is listed with where it was taken and what it ran last.
+   */
+  public CaptureAssert noConnectionLeak() {
+    return noFindings(FindingType.CONNECTION_LEAK);
+  }
+
   /** Every statement took at most {@code max}. */
   public CaptureAssert maxDuration(Duration max) {
     List<CapturedStatement> slower = matching(statement -> statement.duration().compareTo(max) > 0);
@@ -232,6 +240,11 @@ public final class CaptureAssert {
   }
 
   private static String describe(Finding finding) {
+    if (finding.type() == FindingType.CONNECTION_LEAK || finding.type() == FindingType.POOL_EXHAUSTION) {
+      // About connections, not one statement shape: the finding's own sentence says which and where.
+      return finding.message() + " (" + finding.type() + ", " + finding.severity().name().toLowerCase(Locale.ROOT)
+          + ")";
+    }
     return finding.count() + " x [" + SqlText.abbreviate(finding.sql()) + "]"
         + (finding.callSite() == null ? "" : " at " + finding.callSite())
         + " (" + finding.type() + ", " + finding.severity().name().toLowerCase(Locale.ROOT) + ")";

@@ -60,7 +60,7 @@ public final class CaptureService implements CaptureBridge {
     }
     return new Object[] {recording.name(), recording.isClosed(), (long) recording.count(),
         recording.countsByKind(), statements, findings,
-        recording.judgedTypes().stream().map(Enum::name).sorted().toList()};
+        recording.judgedTypes().stream().map(Enum::name).sorted().toList(), recording.connections()};
   }
 
   @Override

@@ -40,6 +40,7 @@ public final class QueryCapture implements AutoCloseable {
   private static final int STATEMENTS = 4;
   private static final int FINDINGS = 5;
   private static final int JUDGED = 6;
+  private static final int CONNECTIONS = 7;
 
   /** Closes captures that were dropped open, so they stop recording and can be collected. */
   private static final Cleaner CLEANER = Cleaner.create();
@@ -123,6 +124,16 @@ public final class QueryCapture implements AutoCloseable {
     return snapshot().count(kind);
   }
 
+  /** Connections taken ({@code getConnection()}) in this capture so far. */
+  public long connectionsOpened() {
+    return snapshot().connectionsOpened();
+  }
+
+  /** Connections taken in this capture and closed again so far. */
+  public long connectionsClosed() {
+    return snapshot().connectionsClosed();
+  }
+
   /**
    * The findings of querylens' detectors over the statements of this capture alone (so far, while it is open), in
    * the same model as the log and the report.
@@ -180,14 +191,17 @@ public final class QueryCapture implements AutoCloseable {
         // Unknown here; see above.
       }
     }
+    long[] connections = state.length > CONNECTIONS && state[CONNECTIONS] instanceof long[] counts ? counts
+        : new long[2];
     return new Snapshot(name, (Boolean) state[CLOSED], ((Long) state[TOTAL]).intValue(),
         Map.copyOf((Map<String, Long>) state[COUNTS]), List.copyOf(statements), List.copyOf(findings),
-        Set.copyOf(judged));
+        Set.copyOf(judged), connections[0], connections[1]);
   }
 
   /** A capture's content at one moment. */
   record Snapshot(String name, boolean closed, int count, Map<String, Long> countsByKind,
-      List<CapturedStatement> statements, List<Finding> findings, Set<FindingType> judgedTypes) {
+      List<CapturedStatement> statements, List<Finding> findings, Set<FindingType> judgedTypes,
+      long connectionsOpened, long connectionsClosed) {
 
     int count(StatementKind kind) {
       Long count = countsByKind.get(kind.name());

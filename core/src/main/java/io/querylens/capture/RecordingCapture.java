@@ -3,6 +3,8 @@ package io.querylens.capture;
 import io.querylens.config.Settings;
 import io.querylens.detect.Detection;
 import io.querylens.detect.Detector;
+import io.querylens.pool.Checkout;
+import io.querylens.pool.ConnectionTracker;
 import io.querylens.detect.Detectors;
 import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
@@ -19,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +58,26 @@ final class RecordingCapture {
   private final int nPlusOneThreshold;
   private final boolean keepParameters;
   private final UnitOfWork unit;
-  private final ExecutionListener listener = this::onExecution;
+  private final ExecutionListener listener = new ExecutionListener() {
+    @Override
+    public void onExecution(Execution execution) {
+      RecordingCapture.this.onExecution(execution);
+    }
+
+    @Override
+    public void onConnectionAcquired(ConnectionTracker.Outcome acquisition) {
+      RecordingCapture.this.onConnectionAcquired(acquisition);
+    }
+
+    @Override
+    public void onConnectionReleased(Checkout checkout) {
+      RecordingCapture.this.onConnectionReleased(checkout);
+    }
+  };
+  /** Connections taken in this capture and not closed yet; bounded, as statements are. */
+  private final Set<Checkout> openConnections = new HashSet<>();
+  private long connectionsOpened;
+  private long connectionsClosed;
 
   private final List<CapturedStatement> statements = new ArrayList<>();
   private final List<Detection> executionDetections = new ArrayList<>();
@@ -70,7 +92,7 @@ final class RecordingCapture {
     this.scope = scope;
     this.owner = Thread.currentThread();
     this.recorder = runtime.recorder();
-    List<Detector> own = QueryLensRuntime.detectors(runtime.config());
+    List<Detector> own = QueryLensRuntime.captureDetectors(runtime.config());
     this.detectors = new Detectors(own);
     EnumSet<FindingType> types = EnumSet.noneOf(FindingType.class);
     own.forEach(detector -> types.addAll(detector.findingTypes()));
@@ -100,6 +122,39 @@ final class RecordingCapture {
         record(execution);
       }
     }
+  }
+
+  private void onConnectionAcquired(ConnectionTracker.Outcome acquisition) {
+    Checkout checkout = acquisition.checkout();
+    if (checkout == null || closed || scope == CaptureScope.THIS_THREAD && Thread.currentThread() != owner) {
+      return;
+    }
+    synchronized (this) {
+      if (!closed) {
+        connectionsOpened++;
+        unit.tookConnection(checkout);
+        if (openConnections.size() < MAX_KEPT) {
+          openConnections.add(checkout);
+        }
+      }
+    }
+  }
+
+  /** A connection taken in this capture and closed, on whichever thread. */
+  private void onConnectionReleased(Checkout checkout) {
+    if (closed) {
+      return;
+    }
+    synchronized (this) {
+      if (!closed && openConnections.remove(checkout)) {
+        connectionsClosed++;
+      }
+    }
+  }
+
+  /** Connections taken in this capture so far, and how many of those were closed. */
+  synchronized long[] connections() {
+    return new long[] {connectionsOpened, connectionsClosed};
   }
 
   private void record(Execution execution) {

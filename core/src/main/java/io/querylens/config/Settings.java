@@ -43,9 +43,20 @@ public final class Settings {
       "A count per distinct value set of a shape in a unit of work (up to 256 value sets).");
 
   public static final Setting<Long> LEAK_THRESHOLD_MS = Setting.millis("leak.threshold.ms", 30_000, 1,
-      "A connection held longer than this without being closed is a leak candidate. Accepted now so that "
-          + "configurations written to the contract start cleanly; the connection-leak detector is not built yet.",
-      "");
+      "A connection held longer than this without being closed is reported as a leak (once, with where it was "
+          + "taken); when it is closed at last, a follow-up says after how long. A connection still open when its "
+          + "request or scope ends, or dropped without close(), is reported whatever this says.",
+      "One look over the open connections every 100 ms on querylens' worker.");
+
+  public static final Setting<Long> POOL_WAIT_THRESHOLD_MS = Setting.millis("pool.wait.threshold.ms", 100, 1,
+      "A getConnection() waiting this long, or a pool with every connection in use and threads waiting for this "
+          + "long, starts a pool-exhaustion episode; an acquisition timeout always does. One finding per episode.",
+      "Two nanoTime calls and a stack walk to the first application frame per getConnection() (all settings).");
+
+  public static final Setting<Integer> POOL_STATS_INTERVAL = Setting.integer("pool.stats.interval", 0, 0, 86_400,
+      "Seconds between pool statistics lines in the log (logger querylens.pool-stats: connections taken, acquire "
+          + "wait p50/p95/p99/max, time held, peak in use, timeouts), one line per pool that was used; 0: only in "
+          + "the shutdown summary.", "One log line per used pool per interval.");
 
   public static final Setting<List<String>> APP_PACKAGES = Setting.list("app.packages",
       "package prefixes separated by ;",
@@ -59,7 +70,8 @@ public final class Settings {
           + "current statement per thread.");
 
   public static final Setting<List<String>> DETECTORS_DISABLED = Setting.list("detectors.disabled",
-      "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query, select-star)",
+      "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query, select-star, "
+          + "connection-leak, pool-exhaustion)",
       "Detectors to switch off.", "");
 
   public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,
@@ -87,7 +99,8 @@ public final class Settings {
 
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
-      REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, LEAK_THRESHOLD_MS, APP_PACKAGES, LOG_PARAMETERS,
+      REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, BATCH_THRESHOLD, REPEAT_THRESHOLD, LEAK_THRESHOLD_MS,
+      POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, APP_PACKAGES, LOG_PARAMETERS,
       DETECTORS_DISABLED, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,
       ENABLED, CONFIG);
 

@@ -26,6 +26,8 @@ import io.querylens.sql.StatementShape;
  * @param parameters one execution's bind values, only when {@code log.parameters=true}, else null
  * @param contextLoader the application thread's context class loader (to find its logging)
  * @param problemKey identifies the distinct problem; equal keys are reported once
+ * @param evidence what a detector needs beyond the fields above to describe it (a connection's checkout, a pool's
+ *     exhaustion episode), or null
  */
 public record Detection(
     Detector detector,
@@ -42,4 +44,5 @@ public record Detection(
     String rawSql,
     String parameters,
     ClassLoader contextLoader,
-    String problemKey) {}
+    String problemKey,
+    Object evidence) {}

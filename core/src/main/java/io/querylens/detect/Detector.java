@@ -2,6 +2,8 @@ package io.querylens.detect;
 
 import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
+import io.querylens.pool.Checkout;
+import io.querylens.pool.ConnectionTracker;
 import io.querylens.record.Execution;
 import io.querylens.record.UnitOfWork;
 import io.querylens.sql.SqlAnalyzer;
@@ -10,8 +12,9 @@ import java.util.Set;
 /**
  * One kind of problem querylens looks for. Each detector is one class with a stable {@link #id()}.
  *
- * <p>The two {@code on*} callbacks run on application threads inside JDBC calls: they must be cheap, allocate only when
- * they report, and be thread-safe. {@link #describe} runs on querylens' worker and may take its time.
+ * <p>The {@code on*} callbacks run on application threads inside JDBC calls (except {@link #onTick} and
+ * {@link #onConnectionLost}, on querylens' worker): they must be cheap, allocate only when they report, and be
+ * thread-safe. {@link #describe} runs on querylens' worker and may take its time.
  */
 public interface Detector {
 
@@ -26,6 +29,18 @@ public interface Detector {
 
   /** Called once when a unit of work ends, with everything it counted. */
   default void onUnitEnd(UnitOfWork unit, DetectionSink sink) {}
+
+  /** Called after every outermost {@code getConnection()} the application made, on its thread. */
+  default void onAcquisition(ConnectionTracker.Outcome acquisition, DetectionSink sink) {}
+
+  /** Called when a connection taken earlier is closed, on the closing thread. */
+  default void onRelease(Checkout checkout, DetectionSink sink) {}
+
+  /** Called on the worker with a connection the garbage collector found unclosed. */
+  default void onConnectionLost(Checkout checkout, DetectionSink sink) {}
+
+  /** Called on the worker about every 100 ms, to look at the open connections and the pools. */
+  default void onTick(ConnectionTracker connections, long nowNanos, DetectionSink sink) {}
 
   /** Turns a detection into the finding users read. */
   Finding describe(Detection detection, SqlAnalyzer analyzer);

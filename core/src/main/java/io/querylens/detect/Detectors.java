@@ -1,6 +1,8 @@
 package io.querylens.detect;
 
 import io.querylens.internal.Diagnostics;
+import io.querylens.pool.Checkout;
+import io.querylens.pool.ConnectionTracker;
 import io.querylens.record.Execution;
 import io.querylens.record.UnitOfWork;
 import java.util.List;
@@ -38,10 +40,48 @@ public final class Detectors {
   }
 
   public void onUnitEnd(UnitOfWork unit, DetectionSink sink) {
+    each(detector -> detector.onUnitEnd(unit, sink));
+  }
+
+  /** On application threads, like {@link #onExecution}: a plain loop, no lambda to allocate. */
+  public void onAcquisition(ConnectionTracker.Outcome acquisition, DetectionSink sink) {
     for (int i = 0; i < detectors.length; i++) {
       if (failures[i] < MAX_FAILURES) {
         try {
-          detectors[i].onUnitEnd(unit, sink);
+          detectors[i].onAcquisition(acquisition, sink);
+        } catch (Throwable failed) {
+          failed(i, failed);
+        }
+      }
+    }
+  }
+
+  public void onRelease(Checkout checkout, DetectionSink sink) {
+    for (int i = 0; i < detectors.length; i++) {
+      if (failures[i] < MAX_FAILURES) {
+        try {
+          detectors[i].onRelease(checkout, sink);
+        } catch (Throwable failed) {
+          failed(i, failed);
+        }
+      }
+    }
+  }
+
+  public void onConnectionLost(Checkout checkout, DetectionSink sink) {
+    each(detector -> detector.onConnectionLost(checkout, sink));
+  }
+
+  public void onTick(ConnectionTracker connections, long nowNanos, DetectionSink sink) {
+    each(detector -> detector.onTick(connections, nowNanos, sink));
+  }
+
+  /** Calls every detector still in use (the worker's callbacks; the application threads' avoid the lambda). */
+  private void each(java.util.function.Consumer<Detector> call) {
+    for (int i = 0; i < detectors.length; i++) {
+      if (failures[i] < MAX_FAILURES) {
+        try {
+          call.accept(detectors[i]);
         } catch (Throwable failed) {
           failed(i, failed);
         }

@@ -65,7 +65,7 @@ public final class NPlusOneDetector implements Detector {
             tally.siteNanos(i), tally.maxNanos(), unit.kind(), unit.name(),
             showParameters ? tally.sampleRawSql() : null, showParameters ? tally.sampleParameters() : null,
             unit.contextLoader(),
-            FindingType.N_PLUS_ONE + "|" + tally.shape().sql() + "|" + site + "|" + unit.kind()));
+            FindingType.N_PLUS_ONE + "|" + tally.shape().sql() + "|" + site + "|" + unit.kind(), null));
       }
     }
   }

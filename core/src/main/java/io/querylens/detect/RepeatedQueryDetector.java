@@ -55,7 +55,7 @@ public final class RepeatedQueryDetector implements Detector {
       sink.report(new Detection(this, FindingType.REPEATED_QUERY, Severity.INFO, tally.shape(), site,
           tally.maxRepeats(), tally.distinctValues(), tally.totalNanos(), tally.maxNanos(), unit.kind(), unit.name(),
           null, null, unit.contextLoader(),
-          FindingType.REPEATED_QUERY + "|" + tally.shape().sql() + "|" + site + "|" + unit.kind()));
+          FindingType.REPEATED_QUERY + "|" + tally.shape().sql() + "|" + site + "|" + unit.kind(), null));
     }
   }
 

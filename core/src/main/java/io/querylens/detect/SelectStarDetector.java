@@ -52,7 +52,7 @@ public final class SelectStarDetector implements Detector {
     var unit = execution.unit();
     sink.report(new Detection(this, FindingType.SELECT_STAR, Severity.INFO, shape, execution.callSite(), 1, 0,
         execution.durationNanos(), execution.durationNanos(), unit.kind(), unit.name(), null, null,
-        Thread.currentThread().getContextClassLoader(), FindingType.SELECT_STAR + "|" + shape.sql()));
+        Thread.currentThread().getContextClassLoader(), FindingType.SELECT_STAR + "|" + shape.sql(), null));
   }
 
   @Override

@@ -75,7 +75,7 @@ public final class SlowQueryDetector implements Detector {
     sink.report(new Detection(this, FindingType.SLOW_QUERY, severity, shape, execution.callSite(), 1, 0, nanos,
         nanos, unit.kind(), unit.name(), showParameters ? execution.rawSql() : null,
         showParameters ? execution.parameters() : null, Thread.currentThread().getContextClassLoader(),
-        FindingType.SLOW_QUERY + "|" + severity + "|" + shape.sql()));
+        FindingType.SLOW_QUERY + "|" + severity + "|" + shape.sql(), null));
   }
 
   @Override

@@ -32,6 +32,16 @@ public final class SqlText {
     return String.format(java.util.Locale.ROOT, "%,d ms", Math.round(ms));
   }
 
+  /** A longer span: {@code 300 ms}, {@code 2.4 s}, {@code 47 s}. */
+  public static String span(long nanos) {
+    double seconds = nanos / 1_000_000_000.0;
+    if (seconds < 1) {
+      return String.format(java.util.Locale.ROOT, "%d ms", Math.round(seconds * 1000));
+    }
+    return seconds < 10 ? String.format(java.util.Locale.ROOT, "%.1f s", seconds)
+        : String.format(java.util.Locale.ROOT, "%,d s", Math.round(seconds));
+  }
+
   /** Milliseconds as a number for JSON, two decimals. */
   public static double millisValue(long nanos) {
     return Math.round(nanos / 10_000.0) / 100.0;

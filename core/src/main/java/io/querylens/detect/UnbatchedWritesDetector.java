@@ -55,7 +55,7 @@ public final class UnbatchedWritesDetector implements Detector {
         sink.report(new Detection(this, FindingType.UNBATCHED_WRITES, Severity.WARN, tally.shape(), site,
             executions, tally.siteDistinctValues(i), tally.siteNanos(i), tally.maxNanos(), unit.kind(), unit.name(),
             null, null, unit.contextLoader(),
-            FindingType.UNBATCHED_WRITES + "|" + tally.shape().sql() + "|" + site + "|" + unit.kind()));
+            FindingType.UNBATCHED_WRITES + "|" + tally.shape().sql() + "|" + site + "|" + unit.kind(), null));
       }
     }
   }

@@ -126,11 +126,22 @@ public final class WatchedJdbc {
 
     @Override
     Object handle(Object proxy, Method method, Object[] args) throws Throwable {
-      Object result = call(method, args);
-      if (method.getName().equals("getConnection") && result instanceof Connection connection) {
-        return wrap(connection);
+      if (!method.getName().equals("getConnection")) {
+        return call(method, args);
       }
-      return result;
+      Object scope = Hooks.beforeGetConnection(target);
+      Connection watched = null;
+      Throwable thrown = null;
+      try {
+        Object result = call(method, args);
+        watched = result instanceof Connection connection ? wrap(connection) : null;
+        return watched == null ? result : watched;
+      } catch (Throwable failed) {
+        thrown = failed;
+        throw failed;
+      } finally {
+        Hooks.afterGetConnection(scope, target, watched, thrown);
+      }
     }
   }
 

@@ -5,6 +5,8 @@ import io.querylens.callsite.CallSiteResolver;
 import io.querylens.detect.DetectionSink;
 import io.querylens.detect.Detectors;
 import io.querylens.internal.Diagnostics;
+import io.querylens.pool.Checkout;
+import io.querylens.pool.ConnectionTracker;
 import io.querylens.sql.ResolvedSql;
 import io.querylens.sql.ShapeRegistry;
 import io.querylens.sql.StatementShape;
@@ -33,7 +35,7 @@ public final class Recorder implements HookListener {
   /** Settings the recorder needs. */
   public record Options(
       int nPlusOneThreshold, long threadGapNanos, long threadMaxNanos, boolean keepParameters,
-      int maxOpenPreparedStatements) {}
+      int maxOpenPreparedStatements, int maxOpenConnections) {}
 
   private final Options options;
   private final ShapeRegistry shapes;
@@ -42,6 +44,7 @@ public final class Recorder implements HookListener {
   private final DetectionSink sink;
   private final Consumer<Class<?>> loggerFactoryListener;
   private final StatementSqlRegistry preparedSql;
+  private final ConnectionTracker connections;
   /** Every thread's state, so a statement prepared on one thread can be found from another. */
   private final Set<ThreadState> threadStates = ConcurrentHashMap.newKeySet();
   /** Every unit of work not yet ended: the worker ends idle bursts from here, and shutdown ends them all. */
@@ -66,6 +69,7 @@ public final class Recorder implements HookListener {
     this.sink = sink;
     this.loggerFactoryListener = loggerFactoryListener;
     this.preparedSql = new StatementSqlRegistry(options.maxOpenPreparedStatements());
+    this.connections = new ConnectionTracker(callSites, options.maxOpenConnections(), sql -> shapes.resolve(sql).shape());
     this.threads = ThreadLocal.withInitial(() -> {
       ThreadState state = new ThreadState(Thread.currentThread(), callSites, options.keepParameters());
       threadStates.add(state);
@@ -154,6 +158,10 @@ public final class Recorder implements HookListener {
       execution.batch = batch;
       execution.startNanos = System.nanoTime();
       execution.depth = 1;
+      if (state.connections.latest() != null) {
+        ResolvedSql prepared = sql == null ? state.pendingSql(statement) : null;
+        state.connections.statementStarted(execution.startNanos, prepared == null ? null : prepared.shape(), sql);
+      }
       return execution;
     } catch (Throwable failed) {
       Diagnostics.error("statement hooks", failed);
@@ -191,6 +199,7 @@ public final class Recorder implements HookListener {
     execution.failed = failed;
     shape.stats().record(nanos, failed);
     statements.increment();
+    state.connections.statementEnded(shape);
 
     if (!execution.batch && !resolved.multiValued()) {
       execution.valueHash = resolved.literalHash() * 31 + state.parameterHash(execution.statement);
@@ -531,9 +540,67 @@ public final class Recorder implements HookListener {
       if (connection == state.manualCommitConnection) {
         leaveManualCommit(state);
       }
+      Checkout checkout = connections.released(state.connections, connection);
+      if (checkout != null) {
+        detectors.onRelease(checkout, sink);
+        ExecutionListener[] listening = listeners;
+        for (ExecutionListener listener : listening) {
+          listener.onConnectionReleased(checkout);
+        }
+      }
     } catch (Throwable failed) {
-      Diagnostics.error("transaction hooks", failed);
+      Diagnostics.error("connection hooks", failed);
     }
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  @Override
+  public Object beforeGetConnection(Object source) {
+    try {
+      if (!enabled || source == null) {
+        return null;
+      }
+      ThreadState state = threads.get();
+      if (state.suppressed) {
+        return null;
+      }
+      connections.acquiring(state.connections, source);
+      return state;
+    } catch (Throwable failed) {
+      Diagnostics.error("connection hooks", failed);
+      return null;
+    }
+  }
+
+  @Override
+  public void afterGetConnection(Object scope, Object source, Object connection, Throwable thrown) {
+    if (!(scope instanceof ThreadState state)) {
+      return;
+    }
+    try {
+      UnitOfWork unit = state.current;
+      ConnectionTracker.Outcome outcome = connections.acquired(state.connections, source, connection, thrown, unit,
+          unit != null ? unit.name() : state.threadName);
+      if (outcome == null) {
+        return;
+      }
+      if (unit != null && outcome.checkout() != null) {
+        unit.tookConnection(outcome.checkout());
+      }
+      detectors.onAcquisition(outcome, sink);
+      ExecutionListener[] listening = listeners;
+      for (ExecutionListener listener : listening) {
+        listener.onConnectionAcquired(outcome);
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("connection hooks", failed);
+    }
+  }
+
+  /** Every connection taken and not closed, and the pools they came from. */
+  public ConnectionTracker connections() {
+    return connections;
   }
 
   private void transactionEnded(Object connection) {
@@ -588,6 +655,22 @@ public final class Recorder implements HookListener {
       Thread thread = state.thread.get();
       return thread == null || !thread.isAlive();
     });
+  }
+
+  /**
+   * Reads the pools' own figures, reports connections the garbage collector found unclosed, and lets detectors look
+   * at open connections and pools (run by the worker about every 100 ms).
+   */
+  public void tickConnections(long nowNanos) {
+    try {
+      connections.refreshPools();
+      for (Checkout lost : connections.purgeCollected()) {
+        detectors.onConnectionLost(lost, sink);
+      }
+      detectors.onTick(connections, nowNanos, sink);
+    } catch (Throwable failed) {
+      Diagnostics.error("watching connections", failed);
+    }
   }
 
   @Override

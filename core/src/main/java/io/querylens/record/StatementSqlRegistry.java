@@ -1,10 +1,10 @@
 package io.querylens.record;
 
 import io.querylens.internal.Diagnostics;
+import io.querylens.internal.IdentityKey;
 import io.querylens.sql.ResolvedSql;
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.lang.ref.WeakReference;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,25 +29,23 @@ final class StatementSqlRegistry {
           + " prepared statements are open at once; executions of further ones are counted without their SQL");
       return;
     }
-    byStatement.put(new StatementKey(statement, cleared), sql);
+    byStatement.put(new IdentityKey.Stored(statement, cleared), sql);
   }
 
   /** The SQL of {@code statement}, or null; {@code probe} is the caller's reusable lookup key. */
-  ResolvedSql get(Object statement, LookupKey probe) {
-    probe.target = statement;
+  ResolvedSql get(Object statement, IdentityKey.Probe probe) {
     try {
-      return byStatement.get(probe);
+      return byStatement.get(probe.of(statement));
     } finally {
-      probe.target = null;
+      probe.clear();
     }
   }
 
-  void remove(Object statement, LookupKey probe) {
-    probe.target = statement;
+  void remove(Object statement, IdentityKey.Probe probe) {
     try {
-      byStatement.remove(probe);
+      byStatement.remove(probe.of(statement));
     } finally {
-      probe.target = null;
+      probe.clear();
     }
   }
 
@@ -61,62 +59,5 @@ final class StatementSqlRegistry {
 
   int size() {
     return byStatement.size();
-  }
-
-  /** Something that stands for one statement object. */
-  interface Target {
-    Object target();
-  }
-
-  /** A stored key: holds its statement weakly; equal to any key standing for the same object. */
-  static final class StatementKey extends WeakReference<Object> implements Target {
-    private final int hash;
-
-    StatementKey(Object statement, ReferenceQueue<Object> queue) {
-      super(statement, queue);
-      this.hash = System.identityHashCode(statement);
-    }
-
-    @Override
-    public Object target() {
-      return get();
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      if (other == this) {
-        return true;
-      }
-      if (!(other instanceof Target key)) {
-        return false;
-      }
-      Object mine = get();
-      return mine != null && mine == key.target();
-    }
-  }
-
-  /** A reusable probe for lookups, so that a lookup allocates nothing. Owned by one thread. */
-  static final class LookupKey implements Target {
-    Object target;
-
-    @Override
-    public Object target() {
-      return target;
-    }
-
-    @Override
-    public int hashCode() {
-      return System.identityHashCode(target);
-    }
-
-    @Override
-    public boolean equals(Object other) {
-      return other instanceof Target key && target != null && target == key.target();
-    }
   }
 }

@@ -1,6 +1,8 @@
 package io.querylens.record;
 
 import io.querylens.callsite.CallSiteResolver;
+import io.querylens.internal.IdentityKey;
+import io.querylens.pool.ThreadConnections;
 import io.querylens.sql.ResolvedSql;
 import java.util.Arrays;
 
@@ -23,7 +25,7 @@ final class ThreadState {
   final Execution execution;
   /** The thread, to tell when its state can be forgotten. */
   final java.lang.ref.WeakReference<Thread> thread;
-  final StatementSqlRegistry.LookupKey probe = new StatementSqlRegistry.LookupKey();
+  final IdentityKey.Probe probe = new IdentityKey.Probe();
   final String threadName;
   /** True on querylens' own threads: their statements (e.g. EXPLAIN) are not recorded. */
   boolean suppressed;
@@ -50,6 +52,9 @@ final class ThreadState {
   Object batchStatement;
   final String[] batchSql = new String[MAX_BATCH_SQL];
   int batchSqlCount;
+
+  /** The getConnection() in progress and the connection this thread's statements run on. */
+  final ThreadConnections connections = new ThreadConnections();
 
   // Units of work: the outermost open request/scope/transaction, else the current burst.
   UnitOfWork current;

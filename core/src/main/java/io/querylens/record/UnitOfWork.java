@@ -1,6 +1,7 @@
 package io.querylens.record;
 
 import io.querylens.internal.Diagnostics;
+import io.querylens.pool.Checkout;
 import io.querylens.sql.ResolvedSql;
 import io.querylens.sql.StatementShape;
 import java.util.ArrayList;
@@ -116,10 +117,59 @@ public final class UnitOfWork {
     return state.compareAndSet(OPEN, ENDED);
   }
 
-  /** Lets go of what the unit held once it was judged: its tallies and the application's class loader. */
+  /** Lets go of what the unit held once it was judged: its tallies, connections and the application's class loader. */
   public void discard() {
     table = null;
     contextLoader = null;
+    checkouts = null;
+  }
+
+  /** Connections taken in a request, scope or capture are remembered, so its end can tell which are still open. */
+  private static final int MAX_CHECKOUTS = 16;
+  private Checkout[] checkouts;
+  private int checkoutCount;
+
+  /** The owner took a connection in this unit (a capture's writer holds the capture's lock). */
+  public void tookConnection(Checkout checkout) {
+    if (kind != UnitKind.REQUEST && kind != UnitKind.SCOPE && kind != UnitKind.CAPTURE) {
+      return;
+    }
+    if (checkouts == null) {
+      checkouts = new Checkout[2];
+    } else if (checkoutCount == checkouts.length) {
+      if (checkoutCount == MAX_CHECKOUTS) {
+        // Forget closed ones to make room; a unit holding more than this many open is watched by the leak timer.
+        int kept = 0;
+        for (int i = 0; i < checkoutCount; i++) {
+          if (!checkouts[i].isClosed()) {
+            checkouts[kept++] = checkouts[i];
+          }
+        }
+        java.util.Arrays.fill(checkouts, kept, checkoutCount, null);
+        checkoutCount = kept;
+        if (kept == MAX_CHECKOUTS) {
+          return;
+        }
+      } else {
+        checkouts = java.util.Arrays.copyOf(checkouts, Math.min(MAX_CHECKOUTS, checkoutCount * 2));
+      }
+    }
+    checkouts[checkoutCount++] = checkout;
+  }
+
+  /** Connections taken in this unit (a request or scope) and not closed yet. */
+  public List<Checkout> openConnections() {
+    Checkout[] taken = checkouts;
+    if (taken == null) {
+      return List.of();
+    }
+    List<Checkout> open = new ArrayList<>();
+    for (Checkout checkout : taken) {
+      if (checkout != null && !checkout.isClosed()) {
+        open.add(checkout);
+      }
+    }
+    return open;
   }
 
   /**

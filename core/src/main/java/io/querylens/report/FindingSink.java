@@ -8,6 +8,13 @@ public interface FindingSink {
   /** A new distinct problem. */
   void accept(Finding finding);
 
+  /**
+   * An INFO line that is no finding (the periodic pool statistics), for sinks that are logs.
+   *
+   * @param logger the logger name, e.g. {@code querylens.pool-stats}
+   */
+  default void note(String logger, String text) {}
+
   /** The shutdown summary. */
   default void summary(RunSummary summary) {}
 

@@ -99,6 +99,17 @@ public final class Reporter implements DetectionSink {
     }
   }
 
+  /** Hands an INFO line that is no finding to every sink (worker only). */
+  public void note(String logger, String text) {
+    for (FindingSink sink : sinks) {
+      try {
+        sink.note(logger, text);
+      } catch (Throwable failed) {
+        Diagnostics.error("finding sink " + sink.getClass().getSimpleName(), failed);
+      }
+    }
+  }
+
   /** Hands the summary to every sink. */
   public void summary(RunSummary summary) {
     for (FindingSink sink : sinks) {

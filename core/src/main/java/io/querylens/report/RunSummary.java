@@ -2,6 +2,7 @@ package io.querylens.report;
 
 import io.querylens.detect.SqlText;
 import io.querylens.finding.FindingType;
+import io.querylens.pool.PoolStatistics;
 import io.querylens.sql.StatementShape;
 import io.querylens.stats.ShapeStats;
 import java.util.Comparator;
@@ -20,6 +21,7 @@ import java.util.Map;
  * @param topShapes the shapes with the most total time, most first, with their statistics
  * @param internalErrors querylens' own errors (should be 0)
  * @param drops work querylens dropped rather than grow, by kind
+ * @param pools the connection pools and data sources the application took connections from
  */
 public record RunSummary(
     long statements,
@@ -27,7 +29,8 @@ public record RunSummary(
     List<Reporter.Problem> problems,
     List<ShapeLine> topShapes,
     long internalErrors,
-    Map<String, Long> drops) {
+    Map<String, Long> drops,
+    List<PoolStatistics> pools) {
 
   /** One shape in the summary. */
   public record ShapeLine(String sql, ShapeStats.Snapshot stats) {}
@@ -35,14 +38,14 @@ public record RunSummary(
   /** Builds a summary from every shape, keeping the {@code top} with the most total time. */
   public static RunSummary of(
       long statements, List<StatementShape> shapes, List<Reporter.Problem> problems, int top, long internalErrors,
-      Map<String, Long> drops) {
+      Map<String, Long> drops, List<PoolStatistics> pools) {
     List<ShapeLine> lines = shapes.stream()
         .map(shape -> new ShapeLine(shape.sql(), shape.stats().snapshot()))
         .filter(line -> line.stats().executions() > 0)
         .sorted(Comparator.comparingLong((ShapeLine line) -> line.stats().totalNanos()).reversed())
         .limit(top)
         .toList();
-    return new RunSummary(statements, shapes.size(), problems, lines, internalErrors, drops);
+    return new RunSummary(statements, shapes.size(), problems, lines, internalErrors, drops, pools);
   }
 
   /** The summary as log text (several lines). */
@@ -78,6 +81,10 @@ public record RunSummary(
             SqlText.millis(s.p50Nanos()), SqlText.millis(s.p95Nanos()), SqlText.millis(s.p99Nanos()),
             SqlText.millis(s.maxNanos()), SqlText.abbreviate(line.sql())));
       }
+    }
+    if (!pools.isEmpty()) {
+      text.append("\n  Connections:");
+      pools.forEach(pool -> text.append("\n    ").append(pool.line()));
     }
     if (internalErrors > 0 || !drops.isEmpty()) {
       text.append("\n  querylens itself: ").append(internalErrors).append(" internal errors");

@@ -47,6 +47,14 @@ public final class Slf4jFindingSink implements FindingSink {
     emit(finding);
   }
 
+  /** A line that is no finding, in order with the findings (it waits for the application's logging like them). */
+  private record Note(String logger, String text) {}
+
+  @Override
+  public void note(String logger, String text) {
+    emit(new Note(logger, text));
+  }
+
   /**
    * The summary is written when the JVM exits, while frameworks stop the application's logging in their own shutdown
    * hooks (Spring Boot stops Logback; Logback's reset drops events before it reports itself stopped), so it goes to
@@ -170,6 +178,8 @@ public final class Slf4jFindingSink implements FindingSink {
     try {
       if (item instanceof Finding finding) {
         bridge.log("querylens." + finding.detectorId(), finding.severity(), text(finding), finding);
+      } else if (item instanceof Note note) {
+        bridge.log(note.logger(), io.querylens.finding.Severity.INFO, note.text(), null);
       }
       if (!bridge.isBackendRunning()) {
         // Stopped while we logged (a shutdown hook racing this one): the line may be lost, so say it here too.
@@ -184,6 +194,8 @@ public final class Slf4jFindingSink implements FindingSink {
   private void stderrWrite(Object item) {
     if (item instanceof Finding finding) {
       stderr.accept(finding);
+    } else if (item instanceof Note note) {
+      stderr.note(note.logger(), note.text());
     }
   }
 

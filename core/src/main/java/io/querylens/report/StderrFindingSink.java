@@ -12,6 +12,11 @@ public final class StderrFindingSink implements FindingSink {
   }
 
   @Override
+  public void note(String logger, String text) {
+    Diagnostics.say("INFO " + logger + " - " + text);
+  }
+
+  @Override
   public void summary(RunSummary summary) {
     Diagnostics.say("INFO querylens.summary - " + summary.text());
   }

@@ -6,9 +6,11 @@ import io.querylens.callsite.CallSiteResolver;
 import io.querylens.capture.CaptureService;
 import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
+import io.querylens.detect.ConnectionLeakDetector;
 import io.querylens.detect.Detector;
 import io.querylens.detect.Detectors;
 import io.querylens.detect.NPlusOneDetector;
+import io.querylens.detect.PoolExhaustionDetector;
 import io.querylens.detect.RepeatedQueryDetector;
 import io.querylens.detect.SelectStarDetector;
 import io.querylens.detect.SlowQueryDetector;
@@ -16,6 +18,7 @@ import io.querylens.detect.UnbatchedWritesDetector;
 import io.querylens.finding.Finding;
 import io.querylens.internal.BoundedQueue;
 import io.querylens.internal.Diagnostics;
+import io.querylens.pool.PoolStatistics;
 import io.querylens.record.Recorder;
 import io.querylens.report.FindingSink;
 import io.querylens.report.JsonLinesFindingSink;
@@ -51,6 +54,7 @@ public final class QueryLensRuntime {
   private static final int ANALYSIS_QUEUE = 10_000;
   private static final int MAX_PROBLEMS = 10_000;
   private static final int MAX_OPEN_PREPARED = 100_000;
+  private static final int MAX_OPEN_CONNECTIONS = 100_000;
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
@@ -88,7 +92,7 @@ public final class QueryLensRuntime {
         TimeUnit.MILLISECONDS.toNanos(config.get(Settings.UNIT_THREAD_GAP_MS)),
         TimeUnit.MILLISECONDS.toNanos(config.get(Settings.UNIT_THREAD_MAX_MS)),
         config.get(Settings.LOG_PARAMETERS),
-        MAX_OPEN_PREPARED);
+        MAX_OPEN_PREPARED, MAX_OPEN_CONNECTIONS);
     this.recorder = new Recorder(options, shapes, new CallSiteResolver(config.get(Settings.APP_PACKAGES)),
         detectors, detection -> {
           reporter.report(detection);
@@ -155,7 +159,9 @@ public final class QueryLensRuntime {
    * the API read findings without waiting for the worker.
    */
   public synchronized void flush() {
-    recorder.endIdleBursts(System.nanoTime(), false);
+    long now = System.nanoTime();
+    recorder.endIdleBursts(now, false);
+    recorder.tickConnections(now);
     reporter.drain();
   }
 
@@ -175,7 +181,9 @@ public final class QueryLensRuntime {
         List<io.querylens.report.Reporter.Problem> problems = reporter.problems();
         if (mode == Settings.SummaryMode.ALWAYS || mode == Settings.SummaryMode.AUTO && !problems.isEmpty()) {
           reporter.summary(RunSummary.of(recorder.statementCount(), shapes.shapesWithPlaceholders(), problems,
-              config.get(Settings.SUMMARY_TOP), Diagnostics.totalErrors(), Diagnostics.dropCounts()));
+              config.get(Settings.SUMMARY_TOP), Diagnostics.totalErrors(), Diagnostics.dropCounts(),
+              recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
+                  .map(PoolStatistics::of).toList()));
         }
         reporter.close();
         analyzer.close();
@@ -193,6 +201,15 @@ public final class QueryLensRuntime {
     }
   }
 
+  /** One line per pool that handed out connections: {@code pool.stats.interval}. */
+  private void logPoolStatistics() {
+    for (var pool : recorder.connections().pools()) {
+      if (pool.acquisitions() > 0 || pool.failures() > 0) {
+        reporter.note("querylens.pool-stats", "Pool statistics: " + PoolStatistics.of(pool).line());
+      }
+    }
+  }
+
   private void analyseLater(StatementShape shape) {
     if (!toAnalyse.offer(shape)) {
       Diagnostics.dropped("SQL analysis ahead of time", "more than " + ANALYSIS_QUEUE
@@ -205,6 +222,8 @@ public final class QueryLensRuntime {
     // Loads and warms JSqlParser here, so that the first real analysis does not pay for it.
     analyzer.analyze("select a.id from warm_up a where a.id = ? order by a.id");
     long nextTick = System.nanoTime();
+    long poolStatsNanos = TimeUnit.SECONDS.toNanos(config.get(Settings.POOL_STATS_INTERVAL));
+    long nextPoolStats = nextTick + poolStatsNanos;
     while (!stopped.get()) {
       try {
         int done;
@@ -223,6 +242,11 @@ public final class QueryLensRuntime {
             nextTick = now + TICK_NANOS;
             recorder.endIdleBursts(now, false);
             recorder.purgeCollectedStatements();
+            recorder.tickConnections(now);
+            if (poolStatsNanos > 0 && now - nextPoolStats >= 0) {
+              nextPoolStats = now + poolStatsNanos;
+              logPoolStatistics();
+            }
             log.tick(System.currentTimeMillis());
           }
         }
@@ -245,6 +269,15 @@ public final class QueryLensRuntime {
     return allDetectors(config).stream().filter(detector -> !disabled.contains(detector.id())).toList();
   }
 
+  /**
+   * The detectors a test's capture judges its statements and connections with: all those {@code config} enables but
+   * pool exhaustion, which concerns the whole pool over time, not one test's share of it (the running querylens still
+   * reports it).
+   */
+  public static List<Detector> captureDetectors(QueryLensConfig config) {
+    return detectors(config).stream().filter(detector -> !(detector instanceof PoolExhaustionDetector)).toList();
+  }
+
   private static List<Detector> allDetectors(QueryLensConfig config) {
     boolean showParameters = config.get(Settings.LOG_PARAMETERS);
     return List.of(
@@ -252,7 +285,9 @@ public final class QueryLensRuntime {
         new SlowQueryDetector(config.get(Settings.SLOW_THRESHOLD_MS), showParameters),
         new UnbatchedWritesDetector(config.get(Settings.BATCH_THRESHOLD)),
         new RepeatedQueryDetector(config.get(Settings.REPEAT_THRESHOLD), config.get(Settings.NPLUSONE_THRESHOLD)),
-        new SelectStarDetector());
+        new SelectStarDetector(),
+        new ConnectionLeakDetector(config.get(Settings.LEAK_THRESHOLD_MS)),
+        new PoolExhaustionDetector(config.get(Settings.POOL_WAIT_THRESHOLD_MS)));
   }
 
   private static void warnOfUnknownDetectors(QueryLensConfig config) {

@@ -205,7 +205,8 @@ class CaptureAssertTest {
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("OFFSET_PAGINATION");
         assertThat(capture.judgedTypes()).containsExactlyInAnyOrder(FindingType.N_PLUS_ONE, FindingType.SLOW_QUERY,
-            FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY, FindingType.SELECT_STAR);
+            FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY, FindingType.SELECT_STAR,
+            FindingType.CONNECTION_LEAK);
       }
     }
   }
@@ -249,7 +250,8 @@ class CaptureAssertTest {
 
         capture.assertThat().noFindings();
         assertThat(capture.judgedTypes()).containsExactlyInAnyOrder(FindingType.SLOW_QUERY,
-            FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY, FindingType.SELECT_STAR);
+            FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY, FindingType.SELECT_STAR,
+            FindingType.CONNECTION_LEAK);
         assertThatThrownBy(() -> capture.assertThat().noNPlusOne())
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("no running detector for N_PLUS_ONE");

@@ -24,4 +24,13 @@ class SettingsReferenceTest {
             + "io.querylens.config.SettingsReference")
         .isEqualTo(SettingsReference.markdownTable());
   }
+
+  @Test
+  void everySettingDeclaredIsListedSoThatItCanBeConfigured() throws Exception {
+    for (java.lang.reflect.Field field : Settings.class.getFields()) {
+      if (field.getType() == Setting.class) {
+        assertThat(Settings.ALL).as(field.getName() + " is in Settings.ALL").contains((Setting<?>) field.get(null));
+      }
+    }
+  }
 }

@@ -102,7 +102,7 @@ class DetectorsTest {
   };
 
   private Recorder install(Detectors detectors) {
-    Recorder recorder = new Recorder(new Recorder.Options(5, 200_000_000L, 2_000_000_000L, false, 1000),
+    Recorder recorder = new Recorder(new Recorder.Options(5, 200_000_000L, 2_000_000_000L, false, 1000, 1000),
         new ShapeRegistry(new SqlNormalizer(), 1000, shape -> {}), new CallSiteResolver(List.of()), detectors,
         detections::add, loader -> {});
     Hooks.install(recorder);

@@ -508,7 +508,7 @@ class RecorderTest {
           throw new UnsupportedOperationException();
         }
       };
-      Recorder recorder = new Recorder(new Recorder.Options(5, 200_000_000L, 2_000_000_000L, false, 1000),
+      Recorder recorder = new Recorder(new Recorder.Options(5, 200_000_000L, 2_000_000_000L, false, 1000, 1000),
           new ShapeRegistry(new SqlNormalizer(), 1000, shape -> {}), new CallSiteResolver(List.of()),
           new Detectors(List.of(new NPlusOneDetector(5, false), batchWatcher)), detections::add, loader -> {});
       Hooks.install(recorder);

@@ -78,7 +78,7 @@ class ReporterTest {
   private Detection detection(String key, long count, String unitName) {
     StatementShape shape = shapes.resolve("select * from t where id = 1").shape();
     return new Detection(detector, FindingType.N_PLUS_ONE, Severity.WARN, shape, CallSite.UNKNOWN, count, count,
-        1_000_000L * count, 1_000_000L, UnitKind.SCOPE, unitName, null, null, null, key);
+        1_000_000L * count, 1_000_000L, UnitKind.SCOPE, unitName, null, null, null, key, null);
   }
 
   /** Remembers what it was given. */
@@ -159,7 +159,7 @@ class ReporterTest {
     reporter.report(detection("a", 5));
     reporter.report(detection("b", 5));
     reporter.drain();
-    reporter.summary(new RunSummary(1, 1, reporter.problems(), List.of(), 0, Map.of()));
+    reporter.summary(new RunSummary(1, 1, reporter.problems(), List.of(), 0, Map.of(), List.of()));
     reporter.close();
 
     assertThat(before.seen).containsExactly("a", "b", "summary", "closed");

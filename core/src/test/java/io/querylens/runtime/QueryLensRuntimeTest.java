@@ -200,7 +200,8 @@ class QueryLensRuntimeTest {
     }
 
     assertThat(lens.runtime().detectors()).extracting(d -> d.id())
-        .containsExactly("slow-query", "unbatched-writes", "repeated-query", "select-star");
+        .containsExactly("slow-query", "unbatched-writes", "repeated-query", "select-star", "connection-leak",
+            "pool-exhaustion");
     assertThat(lens.findings()).isEmpty();
   }
 }

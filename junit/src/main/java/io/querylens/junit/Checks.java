@@ -84,6 +84,9 @@ final class Checks {
     if (annotation instanceof NoNPlusOne) {
       return Optional.of(new Check(NoNPlusOne.class, CaptureAssert::noNPlusOne));
     }
+    if (annotation instanceof NoConnectionLeak) {
+      return Optional.of(new Check(NoConnectionLeak.class, CaptureAssert::noConnectionLeak));
+    }
     if (annotation instanceof NoRepeatedSelects) {
       return Optional.of(new Check(NoRepeatedSelects.class, CaptureAssert::noRepeatedSelects));
     }
@@ -133,7 +136,8 @@ final class Checks {
   }
 
   /**
-   * {@code NoNPlusOne, NoRepeatedSelects, ExpectBatchedWrites, AllUseBindParameters, NoLeadingWildcardLike, NoFindings,
+   * {@code NoNPlusOne, NoConnectionLeak, NoRepeatedSelects, ExpectBatchedWrites, AllUseBindParameters,
+   * NoLeadingWildcardLike, NoFindings,
    * MaxStatementTime=500, ExpectSelects.max=20} (counts take {@code =n}, {@code .min=n} or {@code .max=n}).
    */
   static void parseDefaults(String text, Map<Class<? extends Annotation>, Check> checks) {
@@ -158,6 +162,7 @@ final class Checks {
       Check check = switch (name) {
         case "NoNPlusOne" -> new Check(NoNPlusOne.class, CaptureAssert::noNPlusOne);
         case "NoRepeatedSelects" -> new Check(NoRepeatedSelects.class, CaptureAssert::noRepeatedSelects);
+        case "NoConnectionLeak" -> new Check(NoConnectionLeak.class, CaptureAssert::noConnectionLeak);
         case "ExpectBatchedWrites" -> new Check(ExpectBatchedWrites.class, CaptureAssert::writesBatched);
         case "AllUseBindParameters" -> new Check(AllUseBindParameters.class, CaptureAssert::allUseBindParameters);
         case "NoLeadingWildcardLike" -> new Check(NoLeadingWildcardLike.class, CaptureAssert::noLeadingWildcardLike);
@@ -169,7 +174,7 @@ final class Checks {
         case "ExpectDeletes" -> defaultCount(ExpectDeletes.class, token, bound, value, CaptureAssert::deletes);
         case "ExpectStatements" -> defaultCount(ExpectStatements.class, token, bound, value, CaptureAssert::statements);
         default -> throw new ExtensionConfigurationException(DEFAULTS + ": unknown check '" + token + "'; known: "
-            + Arrays.asList("NoNPlusOne", "NoRepeatedSelects", "ExpectBatchedWrites", "AllUseBindParameters",
+            + Arrays.asList("NoNPlusOne", "NoConnectionLeak", "NoRepeatedSelects", "ExpectBatchedWrites", "AllUseBindParameters",
                 "NoLeadingWildcardLike", "NoFindings", "MaxStatementTime=<ms>", "ExpectSelects[.min|.max]=<n>",
                 "ExpectInserts...", "ExpectUpdates...", "ExpectDeletes...", "ExpectStatements..."));
       };

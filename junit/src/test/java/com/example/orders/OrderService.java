@@ -153,4 +153,13 @@ public final class OrderService {
     }
     return count;
   }
+
+  /** Opens a connection for a report and hands it back without closing it: a leak. */
+  public Connection openReportConnection() throws SQLException {
+    Connection connection = dataSource.getConnection();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeQuery("select count(*) from orders").close();
+    }
+    return connection;
+  }
 }

@@ -439,4 +439,47 @@ class QueryLensExtensionTest {
       }
     }
   }
+
+  @Test
+  void noConnectionLeakFailsATestThatLeavesAConnectionOpenNamingWhereItWasTaken() {
+    EngineExecutionResults results = run(SampleConnections.class, null);
+
+    assertThat(passed(results)).containsExactlyInAnyOrder("closesWhatItTakes");
+    assertThat(failures(results)).containsOnlyKeys("leavesOneOpen");
+    assertThat(failures(results).get("leavesOneOpen"))
+        .startsWith("Expected no CONNECTION_LEAK findings, found 1:\n  Connection leak: connection from "
+            + "JdbcDataSource (unpooled) taken at com.example.orders.OrderService.openReportConnection(OrderService.java:")
+        .contains("was still open when SampleConnections.leavesOneOpen ended")
+        .contains("last statement: [select count(*) from orders]")
+        .contains("try-with-resources");
+  }
+
+  @QueryLensTest
+  @NoConnectionLeak
+  static class SampleConnections {
+    static OrderService service;
+    static java.sql.Connection leaked;
+
+    @BeforeAll
+    static void createService() {
+      service = newService();
+    }
+
+    @org.junit.jupiter.api.AfterAll
+    static void closeTheLeak() throws SQLException {
+      if (leaked != null) {
+        leaked.close();
+      }
+    }
+
+    @Test
+    void closesWhatItTakes() throws SQLException {
+      service.listOrdersJoined();
+    }
+
+    @Test
+    void leavesOneOpen() throws SQLException {
+      leaked = service.openReportConnection();
+    }
+  }
 }

@@ -41,6 +41,20 @@ final class QueryLensJdbcEventListener extends JdbcEventListener {
     open.push(new Open(statement, scope));
   }
 
+  /**
+   * Closes, as failed, the executions this thread began and never heard the end of (nor saw their statement closed),
+   * before a new one begins. p6spy
+   * wraps the application's connection once, and a driver runs its own statements on its own connection, so a new
+   * execution on a thread with one still open means that one's end was lost (a module before this one threw from
+   * its {@code onAfter*}); left open, it would make the recorder count every later statement as nested in it.
+   */
+  private static void closeLost() {
+    ArrayDeque<Open> open = OPEN.get();
+    while (!open.isEmpty()) {
+      Hooks.afterExecute(open.pop().scope(), LOST_END);
+    }
+  }
+
   private static void end(Object statement, SQLException failure, int[] batchResult, boolean batch) {
     ArrayDeque<Open> open = OPEN.get();
     boolean known = false;
@@ -75,6 +89,7 @@ final class QueryLensJdbcEventListener extends JdbcEventListener {
 
   @Override
   public void onBeforeExecute(PreparedStatementInformation statement) {
+    closeLost();
     begin(statement, Hooks.beforeExecute(statement, statement.getStatementQuery()));
   }
 
@@ -114,6 +129,7 @@ final class QueryLensJdbcEventListener extends JdbcEventListener {
 
   @Override
   public void onBeforeExecute(StatementInformation statement, String sql) {
+    closeLost();
     begin(statement, Hooks.beforeExecute(statement, sql));
   }
 
@@ -155,6 +171,7 @@ final class QueryLensJdbcEventListener extends JdbcEventListener {
     if (statement instanceof PreparedStatementInformation prepared) {
       Hooks.onPrepared(prepared, prepared.getStatementQuery());
     }
+    closeLost();
     begin(statement, Hooks.beforeBatch(statement));
   }
 
@@ -165,10 +182,51 @@ final class QueryLensJdbcEventListener extends JdbcEventListener {
 
   @Override
   public void onAfterStatementClose(StatementInformation statement, SQLException failure) {
+    // A statement closed while its execution is still open here lost its end (a module before this one threw from
+    // its onAfter*, and the application closed the statement when the exception reached it): it ends now, failed.
+    end(statement, LOST_END, null, false);
     Hooks.onStatementClosed(statement);
   }
 
   // ------------------------------------------------------------ connections
+
+  /** The getConnection() in progress on this thread: its information object and the recorder's scope. */
+  private static final ThreadLocal<Object[]> ACQUIRING = new ThreadLocal<>();
+
+  /** What the connection came from: the data source or driver p6spy wraps (a pool, usually). */
+  private static Object sourceOf(ConnectionInformation connection) {
+    Object source = connection.getDataSource();
+    if (source == null) {
+      source = connection.getDriver();
+    }
+    return source == null ? connection.getPooledConnection() : source;
+  }
+
+  @Override
+  public void onBeforeGetConnection(ConnectionInformation connection) {
+    Object[] lost = ACQUIRING.get();
+    if (lost != null) {
+      // p6spy did not report the previous one's end (a module before this one threw): close it as failed.
+      Hooks.afterGetConnection(lost[1], lost[2], null, LOST_END);
+    }
+    Object source = sourceOf(connection);
+    if (source != null) {
+      ACQUIRING.set(new Object[] {connection, Hooks.beforeGetConnection(source), source});
+    } else {
+      ACQUIRING.remove();
+    }
+  }
+
+  /** Connections are known to the recorder by their information object, as for commits and closes. */
+  @Override
+  public void onAfterGetConnection(ConnectionInformation connection, SQLException failure) {
+    Object[] pending = ACQUIRING.get();
+    if (pending == null || pending[0] != connection) {
+      return;
+    }
+    ACQUIRING.remove();
+    Hooks.afterGetConnection(pending[1], pending[2], failure == null ? connection : null, failure);
+  }
 
   @Override
   public void onAfterSetAutoCommit(ConnectionInformation connection, boolean autoCommit, boolean before,

@@ -87,4 +87,13 @@ public final class Catalog {
       }
     }
   }
+
+  /** Opens a connection, reads one name, and hands the connection back open: a leak. */
+  public java.sql.Connection openForExport() throws SQLException {
+    Connection connection = dataSource.getConnection();
+    try (Statement statement = connection.createStatement()) {
+      statement.executeQuery("select name from " + table + " where id = 1").close();
+    }
+    return connection;
+  }
 }

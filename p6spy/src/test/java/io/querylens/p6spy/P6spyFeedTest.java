@@ -138,4 +138,24 @@ class P6spyFeedTest {
       capture.assertThat().selects().exactly(3);
     }
   }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("databases")
+  void countsConnectionsThroughP6spysEventsAndNamesOneLeftOpen(String database) throws SQLException {
+    Catalog catalog = catalog(new P6DataSource(raw(database)));
+
+    java.sql.Connection leaked;
+    try (QueryCapture capture = QueryLens.capture()) {
+      catalog.namesOneByOne(1, 2);
+      leaked = catalog.openForExport();
+
+      assertThat(capture.connectionsOpened()).isEqualTo(2);
+      assertThat(capture.connectionsClosed()).isEqualTo(1);
+      assertThatThrownBy(() -> capture.assertThat().noConnectionLeak())
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("taken at com.example.p6.Catalog.openForExport(Catalog.java:");
+      leaked.close();
+      capture.assertThat().noConnectionLeak();
+    }
+  }
 }

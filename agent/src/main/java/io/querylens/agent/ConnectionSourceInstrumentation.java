@@ -1,0 +1,77 @@
+package io.querylens.agent;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.querylens.bootstrap.Hooks;
+import java.util.Properties;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+/**
+ * Where connections come from: {@code getConnection()} of every {@code javax.sql.DataSource} (pools, wrappers, drivers'
+ * data sources), and {@code connect(String, Properties)} of every {@code java.sql.Driver} (what
+ * {@code DriverManager.getConnection} calls). Tomcat JDBC declares its {@code getConnection()} in
+ * {@code DataSourceProxy}, which is no {@code DataSource} itself, so it is named here; and its connections are JDK
+ * proxies whose {@code close()} only its {@code ProxyConnection} handler sees, so that handler is advised too.
+ */
+final class ConnectionSourceInstrumentation {
+
+  static final String TOMCAT_DATA_SOURCE_PROXY = "org.apache.tomcat.jdbc.pool.DataSourceProxy";
+  static final String TOMCAT_PROXY_CONNECTION = "org.apache.tomcat.jdbc.pool.ProxyConnection";
+
+  private ConnectionSourceInstrumentation() {}
+
+  static AgentBuilder.RawMatcher types() {
+    AgentBuilder.RawMatcher sources = JdbcSupertypes.implementing(JdbcSupertypes.DATA_SOURCE | JdbcSupertypes.DRIVER);
+    return (type, loader, module, redefined, domain) -> sources.matches(type, loader, module, redefined, domain)
+        || type.getName().equals(TOMCAT_DATA_SOURCE_PROXY);
+  }
+
+  static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
+    ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
+    return base
+        .advice(named("getConnection").and(takesArguments(0).or(takesArguments(String.class, String.class)))
+            .and(concrete), GetConnectionAdvice.class.getName())
+        .advice(named("connect").and(takesArguments(String.class, Properties.class)).and(concrete),
+            GetConnectionAdvice.class.getName());
+  }
+
+  static AgentBuilder.RawMatcher tomcatProxyConnection() {
+    return (type, loader, module, redefined, domain) -> type.getName().equals(TOMCAT_PROXY_CONNECTION);
+  }
+
+  static AgentBuilder.Transformer.ForAdvice tomcatAdvice(AgentBuilder.Transformer.ForAdvice base) {
+    return base.advice(named("invoke").and(takesArguments(3)), TomcatCloseAdvice.class.getName());
+  }
+
+  /** {@code DataSource.getConnection()}, {@code getConnection(user, password)}, {@code Driver.connect(url, info)}. */
+  public static final class GetConnectionAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object enter(@Advice.This Object source) {
+      return Hooks.beforeGetConnection(source);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.Enter Object scope, @Advice.This Object source, @Advice.Return Object connection,
+        @Advice.Thrown Throwable thrown) {
+      Hooks.afterGetConnection(scope, source, connection, thrown);
+    }
+  }
+
+  /** Tomcat JDBC's {@code ProxyConnection.invoke(proxy, method, args)}: a {@code close()} on the pooled proxy. */
+  public static final class TomcatCloseAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static void enter(@Advice.Argument(0) Object proxy, @Advice.Argument(1) java.lang.reflect.Method method) {
+      if (method != null && method.getName().equals("close") && method.getParameterCount() == 0) {
+        Hooks.onConnectionClosed(proxy);
+      }
+    }
+  }
+}

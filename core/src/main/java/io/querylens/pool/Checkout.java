@@ -1,0 +1,142 @@
+package io.querylens.pool;
+
+import io.querylens.callsite.CallSite;
+import io.querylens.sql.StatementShape;
+
+/**
+ * One connection taken from a {@link TrackedPool} and not yet closed: who took it, where, when, and what it ran last.
+ * Kept only while the connection is out (and holds the connection weakly), so its cost ends with the checkout.
+ */
+public final class Checkout {
+
+  private final long number;
+  private final TrackedPool pool;
+  private final CallSite callSite;
+  private final String threadName;
+  private final Object unit;
+  private final String unitName;
+  private final long acquiredNanos;
+  private final long waitNanos;
+  /** The connection objects it is known by: the one the application got, and the pool's inside a wrapper. */
+  io.querylens.internal.IdentityKey.Stored[] keys;
+  private volatile long closedNanos;
+  private volatile boolean leakReported;
+  // Written by the taking thread around each statement, read racily by the worker: plain fields, no fences per
+  // statement; a stale read only shows a holder's previous statement.
+  private StatementShape lastShape;
+  private long statementStartNanos;
+  private StatementShape runningShape;
+  private String runningSql;
+
+  Checkout(
+      long number, TrackedPool pool, CallSite callSite, String threadName, Object unit, String unitName,
+      long acquiredNanos, long waitNanos) {
+    this.number = number;
+    this.pool = pool;
+    this.callSite = callSite;
+    this.threadName = threadName;
+    this.unit = unit;
+    this.unitName = unitName;
+    this.acquiredNanos = acquiredNanos;
+    this.waitNanos = waitNanos;
+  }
+
+  /** Counts checkouts since start: tells two checkouts from one call site apart. */
+  public long number() {
+    return number;
+  }
+
+  public TrackedPool pool() {
+    return pool;
+  }
+
+  /** Where the application took the connection. */
+  public CallSite callSite() {
+    return callSite;
+  }
+
+  public String threadName() {
+    return threadName;
+  }
+
+  /** The unit of work it was taken in (a request, a scope), or null outside one. */
+  public Object unit() {
+    return unit;
+  }
+
+  /** The unit's name, or the thread's when taken outside a unit. */
+  public String unitName() {
+    return unitName;
+  }
+
+  public long acquiredNanos() {
+    return acquiredNanos;
+  }
+
+  /** How long {@code getConnection()} took. */
+  public long waitNanos() {
+    return waitNanos;
+  }
+
+  /** How long it has been held at {@code nowNanos}, or was held if closed. */
+  public long heldNanos(long nowNanos) {
+    long closed = closedNanos;
+    return (closed != 0 ? closed : nowNanos) - acquiredNanos;
+  }
+
+  public boolean isClosed() {
+    return closedNanos != 0;
+  }
+
+  void closed(long nowNanos) {
+    closedNanos = nowNanos == 0 ? 1 : nowNanos;
+  }
+
+  /** Marks it reported as a leak; true the first time only. */
+  public synchronized boolean markLeakReported() {
+    if (leakReported) {
+      return false;
+    }
+    leakReported = true;
+    return true;
+  }
+
+  public boolean isLeakReported() {
+    return leakReported;
+  }
+
+  /** The shape of the last statement that ran on it (from the taking thread), or null. */
+  public StatementShape lastShape() {
+    return lastShape;
+  }
+
+  /** When the statement running on it now started, or 0 when none runs. */
+  public long statementStartNanos() {
+    return statementStartNanos;
+  }
+
+  /** The shape of the statement running on it now, when known at its start (a prepared statement), or null. */
+  public StatementShape runningShape() {
+    return runningShape;
+  }
+
+  /** The SQL of the statement running on it now, when given at its start ({@code execute(sql)}), or null. */
+  public String runningSql() {
+    return runningSql;
+  }
+
+  void statementStarted(long startNanos, StatementShape shape, String sql) {
+    statementStartNanos = startNanos;
+    runningShape = shape;
+    runningSql = sql;
+  }
+
+  void statementEnded(StatementShape shape) {
+    statementStartNanos = 0;
+    runningShape = null;
+    runningSql = null;
+    if (shape != null && !shape.isPlaceholder()) {
+      lastShape = shape;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+package io.querylens.pool;
+
+import io.querylens.internal.IdentityKey;
+
+/**
+ * One application thread's connection bookkeeping: the {@code getConnection()} in progress (nested calls, a wrapper's
+ * and the pool's inside it, count as one) and the connection it took last. Only its own thread touches it.
+ */
+public final class ThreadConnections {
+
+  final IdentityKey.Probe probe = new IdentityKey.Probe();
+  int depth;
+  long startNanos;
+  Object outerSource;
+  /** The first recognised pool among the nested sources, else null. */
+  Object poolSource;
+  /** The connections returned by the nested calls, the outer one last; all close with the checkout. */
+  Object innerConnection;
+  /** The connection taken last on this thread and not closed: statements on this thread are credited to it. */
+  Checkout latest;
+
+  /** The checkout this thread's statements run on now, or null. */
+  public Checkout latest() {
+    return latest;
+  }
+
+  /**
+   * A statement starts on this thread: it runs on the connection taken last ({@link #latest}, checked by the caller
+   * first, so that the statement's shape is looked up only when a connection is held).
+   *
+   * @param shape its shape when known now (a prepared statement's), else null
+   * @param sql the SQL given to {@code execute(sql)}, else null
+   */
+  public void statementStarted(long startNanos, io.querylens.sql.StatementShape shape, String sql) {
+    Checkout checkout = latest;
+    if (checkout != null) {
+      checkout.statementStarted(startNanos, shape, sql);
+    }
+  }
+
+  /** The statement started last has ended. */
+  public void statementEnded(io.querylens.sql.StatementShape shape) {
+    Checkout checkout = latest;
+    if (checkout != null) {
+      checkout.statementEnded(shape);
+    }
+  }
+
+  void reset() {
+    depth = 0;
+    outerSource = null;
+    poolSource = null;
+    innerConnection = null;
+  }
+}

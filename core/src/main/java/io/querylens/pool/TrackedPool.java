@@ -1,0 +1,195 @@
+package io.querylens.pool;
+
+import io.querylens.stats.LatencyHistogram;
+import java.lang.ref.WeakReference;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One source of connections the application takes from (a pool, a {@code DataSource}, {@code DriverManager}), with
+ * what querylens counted about it. Counters are updated lock-free on application threads; the name and the pool's
+ * own readings are filled in by the worker.
+ */
+public final class TrackedPool {
+
+  private final int number;
+  private final PoolKind kind;
+  /** The pool itself for pools; null for unpooled sources, which are tracked per class. */
+  private final WeakReference<Object> source;
+  private final String className;
+  private volatile String name;
+  /** Whether the worker has the pool's own name, or gave up asking. Worker only. */
+  boolean named;
+  int namingAttempts;
+
+  final LongAdder acquisitions = new LongAdder();
+  final LongAdder failures = new LongAdder();
+  final AtomicLong timeouts = new AtomicLong();
+  /** Checked-out connections not yet closed, as querylens tracks them. */
+  final AtomicInteger inUse = new AtomicInteger();
+  /** Threads inside {@code getConnection()} on this pool right now. */
+  final AtomicInteger acquiring = new AtomicInteger();
+  private volatile int peakInUse;
+  private volatile int peakAcquiring;
+  private final AtomicLong longestWaitNanos = new AtomicLong();
+  final LatencyHistogram waits = new LatencyHistogram();
+  final LatencyHistogram usage = new LatencyHistogram();
+  private final AtomicLong longestUseNanos = new AtomicLong();
+  /** The last readings the worker took; {@link PoolReadings#NONE} before. */
+  private volatile PoolReadings readings = PoolReadings.NONE;
+
+  TrackedPool(int number, PoolKind kind, Object source) {
+    this.number = number;
+    this.kind = kind;
+    this.source = kind.isPooled() ? new WeakReference<>(source) : null;
+    this.className = source.getClass().getName();
+    this.name = fallbackName();
+  }
+
+  private String fallbackName() {
+    String simple = className.substring(className.lastIndexOf('.') + 1);
+    return kind == PoolKind.DRIVER ? "DriverManager (" + simple + ")"
+        : kind.isPooled() ? simple + "-" + number : simple + " (unpooled)";
+  }
+
+  /** What the pool is called: its own name (HikariCP's pool name, ...) when it has one. */
+  public String name() {
+    return name;
+  }
+
+  public PoolKind kind() {
+    return kind;
+  }
+
+  /** The pool object, or null (collected, or an unpooled source tracked by class). */
+  Object source() {
+    return source == null ? null : source.get();
+  }
+
+  boolean isFor(Object candidate, PoolKind candidateKind) {
+    return source != null ? source.get() == candidate
+        : candidateKind == kind && candidate.getClass().getName().equals(className);
+  }
+
+  boolean isCollected() {
+    return source != null && source.get() == null;
+  }
+
+  void rename(String given) {
+    if (given != null) {
+      name = given;
+    }
+  }
+
+  void read(PoolReadings now) {
+    readings = now;
+  }
+
+  /** The pool's own figures as last read (about every 100 ms while querylens runs). */
+  public PoolReadings readings() {
+    return readings;
+  }
+
+  public long acquisitions() {
+    return acquisitions.sum();
+  }
+
+  /** {@code getConnection()} calls that threw. */
+  public long failures() {
+    return failures.sum();
+  }
+
+  /** {@code getConnection()} calls that gave up waiting for a free connection. */
+  public long timeouts() {
+    return timeouts.get();
+  }
+
+  /** Connections taken and not yet closed. */
+  public int inUse() {
+    return inUse.get();
+  }
+
+  /** Threads inside {@code getConnection()} right now. */
+  public int acquiring() {
+    return acquiring.get();
+  }
+
+  public int peakInUse() {
+    return peakInUse;
+  }
+
+  public int peakAcquiring() {
+    return peakAcquiring;
+  }
+
+  public long longestWaitNanos() {
+    return longestWaitNanos.get();
+  }
+
+  public long longestUseNanos() {
+    return longestUseNanos.get();
+  }
+
+  /** How long {@code getConnection()} took. */
+  public LatencyHistogram waits() {
+    return waits;
+  }
+
+  /** How long connections were held, from {@code getConnection()} to {@code close()}. */
+  public LatencyHistogram usage() {
+    return usage;
+  }
+
+  void acquiringStarted() {
+    int now = acquiring.incrementAndGet();
+    if (now > peakAcquiring) {
+      peakAcquiring = now;
+    }
+  }
+
+  void acquiringFinished() {
+    acquiring.decrementAndGet();
+  }
+
+  void acquired(long waitNanos) {
+    acquisitions.increment();
+    waits.record(waitNanos);
+    raise(longestWaitNanos, waitNanos);
+    int now = inUse.incrementAndGet();
+    if (now > peakInUse) {
+      peakInUse = now;
+    }
+  }
+
+  void acquisitionFailed(long waitNanos, boolean timedOut) {
+    failures.increment();
+    if (timedOut) {
+      timeouts.incrementAndGet();
+    }
+    raise(longestWaitNanos, waitNanos);
+  }
+
+  void released(long heldNanos) {
+    inUse.decrementAndGet();
+    usage.record(heldNanos);
+    raise(longestUseNanos, heldNanos);
+  }
+
+  /** A checkout forgotten without a close (its connection was collected, or the table was full). */
+  void forgotten() {
+    inUse.decrementAndGet();
+  }
+
+  private static void raise(AtomicLong max, long value) {
+    long current = max.get();
+    while (value > current && !max.compareAndSet(current, value)) {
+      current = max.get();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

@@ -1,0 +1,126 @@
+package io.querylens.pool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.pool.TakesConnections;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.PoolFiller;
+import io.querylens.callsite.CallSiteResolver;
+import io.querylens.internal.Diagnostics;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The bookkeeping of checkouts, without a database: plain objects stand for data sources and connections. */
+class ConnectionTrackerTest {
+
+  private final ConnectionTracker tracker = new ConnectionTracker(new CallSiteResolver(List.of()), 3, sql -> null);
+  private final ThreadConnections thread = new ThreadConnections();
+  private final HikariDataSource hikari = new HikariDataSource();
+  private final Object driver = new org.h2.Driver();
+
+  @AfterEach
+  void resetDiagnostics() {
+    Diagnostics.reset();
+  }
+
+  @Test
+  void nestedCallsOfAWrapperAndThePoolAreOneCheckoutOfThePoolKnownByBothConnections() {
+    Object wrapper = new Object();
+    Object wrapperConnection = new Object();
+    Object poolConnection = new Object();
+
+    ConnectionTracker.Outcome outcome = TakesConnections.through(tracker, thread, List.of(wrapper, hikari),
+        List.of(wrapperConnection, poolConnection));
+
+    Checkout checkout = outcome.checkout();
+    assertThat(checkout).isNotNull();
+    assertThat(checkout.pool().kind()).isEqualTo(PoolKind.HIKARI);
+    assertThat(checkout.callSite().toString()).startsWith("com.example.pool.TakesConnections.through(");
+    assertThat(tracker.openCheckouts()).containsExactly(checkout);
+    assertThat(tracker.pools()).hasSize(1);
+    assertThat(checkout.pool().inUse()).isEqualTo(1);
+
+    assertThat(tracker.released(thread, poolConnection)).as("the pool's connection closes the checkout")
+        .isSameAs(checkout);
+    assertThat(tracker.released(thread, wrapperConnection)).as("then the wrapper's close finds nothing").isNull();
+    assertThat(tracker.openCheckouts()).isEmpty();
+    assertThat(checkout.pool().inUse()).isZero();
+    assertThat(checkout.pool().acquisitions()).isEqualTo(1);
+  }
+
+  @Test
+  void aConnectionAPoolOpensForItselfIsNotTracked() {
+    assertThat(PoolFiller.openForThePool(tracker, thread, driver, new Object())).isNull();
+    assertThat(tracker.openCheckouts()).isEmpty();
+  }
+
+  @Test
+  void aDriverDecliningAUrlIsNeitherACheckoutNorAFailure() {
+    assertThat(TakesConnections.through(tracker, thread, List.of(driver), java.util.Arrays.asList((Object) null)))
+        .isNull();
+    assertThat(tracker.pools()).singleElement().satisfies(pool -> {
+      assertThat(pool.kind()).isEqualTo(PoolKind.DRIVER);
+      assertThat(pool.failures()).isZero();
+      assertThat(pool.name()).isEqualTo("DriverManager (Driver)");
+    });
+  }
+
+  @Test
+  void unpooledSourcesAreTrackedPerClassSoThatADataSourcePerRequestDoesNotGrowTheTable() {
+    for (int i = 0; i < 10; i++) {
+      Object connection = new Object();
+      TakesConnections.through(tracker, thread, List.of(new org.h2.jdbcx.JdbcDataSource()), List.of(connection));
+      tracker.released(thread, connection);
+    }
+    assertThat(tracker.pools()).singleElement().satisfies(pool -> {
+      assertThat(pool.kind()).isEqualTo(PoolKind.DATA_SOURCE);
+      assertThat(pool.acquisitions()).isEqualTo(10);
+      assertThat(pool.name()).isEqualTo("JdbcDataSource (unpooled)");
+    });
+  }
+
+  @Test
+  void pastTheBoundNewCheckoutsAreDroppedAndCounted() {
+    for (int i = 0; i < 5; i++) {
+      TakesConnections.through(tracker, thread, List.of(hikari), List.of(new Object()));
+    }
+    assertThat(tracker.openCheckouts()).hasSize(3);
+    assertThat(Diagnostics.dropCounts()).containsEntry("open connections", 2L);
+  }
+
+  @Test
+  void aConnectionCollectedWithoutCloseIsHandedBackOnceAsLost() throws Exception {
+    TakesConnections.through(tracker, thread, List.of(hikari), List.of(new Object()));
+    List<Checkout> lost = List.of();
+    for (int i = 0; i < 50 && lost.isEmpty(); i++) {
+      System.gc();
+      Thread.sleep(20);
+      lost = tracker.purgeCollected();
+    }
+    assertThat(lost).singleElement().satisfies(checkout -> assertThat(checkout.isClosed()).isTrue());
+    assertThat(tracker.openCheckouts()).isEmpty();
+    assertThat(tracker.purgeCollected()).isEmpty();
+  }
+
+  @Test
+  void timeoutsAreToldFromOtherFailuresForEachPool() {
+    assertThat(ConnectionTracker.isTimeout(new SQLTransientConnectionException("HikariPool-1 - Connection is not "
+        + "available, request timed out after 250ms"))).isTrue();
+    assertThat(ConnectionTracker.isTimeout(new SQLException("Cannot get a connection, pool error Timeout waiting for "
+        + "idle object", new NoSuchElementException("Timeout waiting for idle object")))).isTrue();
+    assertThat(ConnectionTracker.isTimeout(new PoolExhaustedException("[main] Timeout: Pool empty."))).isTrue();
+    assertThat(ConnectionTracker.isTimeout(new SQLException("password authentication failed for user"))).isFalse();
+    assertThat(ConnectionTracker.isTimeout(new IllegalStateException("closed"))).isFalse();
+  }
+
+  /** Named like Tomcat JDBC's. */
+  private static final class PoolExhaustedException extends SQLException {
+    PoolExhaustedException(String message) {
+      super(message);
+    }
+  }
+}

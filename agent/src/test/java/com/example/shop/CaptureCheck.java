@@ -50,10 +50,28 @@ public final class CaptureCheck {
           return null;
         }).get();
         mine.assertThat().statements().none();
-        all.assertThat().selects().exactly(1);
+        all.assertThat().selects().exactly(1).noConnectionLeak();
         System.out.println("THREADS-OK " + all.statements().get(0).threadName());
+        System.out.println("CONNECTIONS " + all.connectionsOpened() + "/" + all.connectionsClosed() + " "
+            + mine.connectionsOpened());
       } finally {
         executor.shutdown();
+      }
+
+      Connection leaked = null;
+      try (QueryCapture capture = QueryLens.capture("leaks", CaptureScope.THIS_THREAD)) {
+        leaked = Db.connect();
+        name(leaked, 4);
+        try {
+          capture.assertThat().noConnectionLeak();
+          fail("noConnectionLeak passed on a connection left open");
+        } catch (AssertionError expected) {
+          System.out.println("LEAK-CAUGHT " + expected.getMessage().replace('\n', '|'));
+        }
+      } finally {
+        if (leaked != null) {
+          leaked.close();
+        }
       }
 
       if (!Db.isPostgres()) {

@@ -3,6 +3,8 @@ package io.querylens.detect;
 import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
 import io.querylens.finding.Severity;
+import io.querylens.internal.BoundedQueue;
+import io.querylens.internal.Diagnostics;
 import io.querylens.pool.Checkout;
 import io.querylens.pool.ConnectionTracker;
 import io.querylens.pool.TrackedPool;
@@ -16,8 +18,9 @@ import java.util.Set;
 
 /**
  * Connection leak: a connection taken and not closed. Reported once per connection (and once per call site in the
- * log: the reporter counts the rest) when it has been held {@code leak.threshold.ms}, when the request or scope that
- * took it ends with it still open, or when the garbage collector finds it dropped without {@code close()}. When a
+ * log: the reporter counts the rest) when it has been held {@code leak.threshold.ms} (not while a statement runs on
+ * it), when it is still open {@value #UNIT_END_GRACE_MILLIS} ms after the request or scope that took it ended (at
+ * once for a test's capture), or when the garbage collector finds it dropped without {@code close()}. When a
  * connection reported as leaked is closed at last, an INFO follow-up says after how long.
  */
 public final class ConnectionLeakDetector implements Detector {
@@ -35,7 +38,20 @@ public final class ConnectionLeakDetector implements Detector {
   /** What {@link #describe} needs: the checkout, why, and when it was seen. */
   record Leak(Checkout checkout, Reason reason, long heldNanos, String poolName) {}
 
+  /**
+   * How long a connection left open by a request or scope may still be closed before it counts: a filter closing the
+   * persistence context after the servlet (open-session-in-view as a filter), or an async request finishing on
+   * another thread, close it a moment after the unit ended.
+   */
+  static final long UNIT_END_GRACE_MILLIS = 2_000;
+  private static final long UNIT_END_GRACE_NANOS = UNIT_END_GRACE_MILLIS * 1_000_000L;
+  private static final int MAX_WAITING = 10_000;
+
+  private record OpenAtUnitEnd(Checkout checkout, String unitName, long endNanos) {}
+
   private final long thresholdNanos;
+  /** Connections left open by a request or scope, oldest first, waiting out the grace period. */
+  private final BoundedQueue<OpenAtUnitEnd> openAtUnitEnd = new BoundedQueue<>(MAX_WAITING);
 
   public ConnectionLeakDetector(long thresholdMillis) {
     this.thresholdNanos = thresholdMillis * 1_000_000L;
@@ -51,12 +67,25 @@ public final class ConnectionLeakDetector implements Detector {
     return Set.of(FindingType.CONNECTION_LEAK);
   }
 
+  /**
+   * Connections held past the threshold, unless a statement is running on them (a long statement is a slow query,
+   * not a leak; the connection is judged again when it ends); and connections left open by a request or scope that
+   * are still open after the grace period.
+   */
   @Override
   public void onTick(ConnectionTracker connections, long nowNanos, DetectionSink sink) {
     for (Checkout checkout : connections.openCheckouts()) {
       if (!checkout.isLeakReported() && checkout.heldNanos(nowNanos) >= thresholdNanos
-          && checkout.markLeakReported()) {
+          && checkout.statementStartNanos() == 0 && checkout.markLeakReported()) {
         report(checkout, Reason.HELD_TOO_LONG, checkout.heldNanos(nowNanos), checkout.unitName(), sink);
+      }
+    }
+    OpenAtUnitEnd waiting;
+    while ((waiting = openAtUnitEnd.peek()) != null && nowNanos - waiting.endNanos() >= UNIT_END_GRACE_NANOS) {
+      openAtUnitEnd.poll();
+      Checkout checkout = waiting.checkout();
+      if (!checkout.isClosed() && checkout.markLeakReported()) {
+        report(checkout, Reason.OPEN_AT_UNIT_END, checkout.heldNanos(nowNanos), waiting.unitName(), sink);
       }
     }
   }
@@ -74,8 +103,11 @@ public final class ConnectionLeakDetector implements Detector {
     }
     long nowNanos = System.nanoTime();
     for (Checkout checkout : unit.openConnections()) {
-      if (kind == UnitKind.CAPTURE || checkout.markLeakReported()) {
+      if (kind == UnitKind.CAPTURE) {
         report(checkout, Reason.OPEN_AT_UNIT_END, checkout.heldNanos(nowNanos), unit.name(), sink);
+      } else if (!openAtUnitEnd.offer(new OpenAtUnitEnd(checkout, unit.name(), nowNanos))) {
+        Diagnostics.dropped("connections open at the end of a request", "more than " + MAX_WAITING
+            + " wait for their grace period; further ones are judged by leak.threshold.ms alone");
       }
     }
   }
@@ -97,12 +129,15 @@ public final class ConnectionLeakDetector implements Detector {
   /** {@code unitName} is the unit of work that ended with the connection open, else the one it was taken in. */
   private void report(Checkout checkout, Reason reason, long heldNanos, String unitName, DetectionSink sink) {
     TrackedPool pool = checkout.pool();
+    if (!checkout.hasCallSite()) {
+      pool.recordEverySite(); // so that the next leak of this pool names where it was taken
+    }
     Severity severity = reason == Reason.RETURNED ? Severity.INFO : Severity.WARN;
     sink.report(new Detection(this, FindingType.CONNECTION_LEAK, severity, checkout.lastShape(),
         checkout.callSite(), 1, 0, heldNanos, heldNanos, null, unitName, null, null,
         Thread.currentThread().getContextClassLoader(),
-        FindingType.CONNECTION_LEAK + "|" + (reason == Reason.RETURNED ? "returned" : "leaked") + "|" + pool.name()
-            + "|" + checkout.callSite(),
+        FindingType.CONNECTION_LEAK + "|" + (reason == Reason.RETURNED ? "returned" : "leaked") + "|"
+            + pool.number() + "|" + checkout.callSite(),
         new Leak(checkout, reason, heldNanos, pool.name())));
   }
 
@@ -113,8 +148,11 @@ public final class ConnectionLeakDetector implements Detector {
     StatementShape shape = detection.shape();
     SqlStructure structure = shape == null ? null : shape.structure(analyzer);
     String held = SqlText.span(leak.heldNanos());
-    String taken = "connection from " + describePool(checkout.pool(), leak.poolName()) + " taken at "
-        + checkout.callSite() + " (thread " + checkout.threadName() + ")";
+    String taken = "connection from " + describePool(checkout.pool(), leak.poolName())
+        + (checkout.hasCallSite() ? " taken at " + checkout.callSite() + " (thread " + checkout.threadName() + ")"
+            : " taken on thread " + checkout.threadName() + " in " + checkout.unitName() + " (where is not known: "
+                + "querylens records a sample of a busy pool's checkouts; it now records every one of this pool's, so "
+                + "a next leak names the line)");
     String last = shape == null ? "; it ran no statement" : "; last statement: [" + SqlText.abbreviate(shape.sql())
         + "]";
     String message = switch (leak.reason()) {

@@ -115,7 +115,7 @@ public final class PoolExhaustionDetector implements Detector {
         look(pool, connections, nowNanos, sink);
       }
     }
-    if (saturatedSince.size() > pools.size()) {
+    if (!saturatedSince.isEmpty() || !signals.isEmpty()) {
       // Pools the tracker forgot (closed and collected: a test suite makes many) are forgotten here too.
       saturatedSince.keySet().retainAll(pools);
       lastReport.keySet().retainAll(pools);
@@ -278,7 +278,7 @@ public final class PoolExhaustionDetector implements Detector {
     sink.report(new Detection(this, FindingType.POOL_EXHAUSTION, severity, top == null ? null : top.shape,
         top == null ? CallSite.UNKNOWN : top.callSite, Math.max(1, episode.peakWaiting), 0,
         episode.endNanos - episode.startNanos, episode.longestWaitNanos, null, episode.pool.name(), null, null,
-        null, FindingType.POOL_EXHAUSTION + "|" + episode.pool.name() + "|" + last[1], episode));
+        null, FindingType.POOL_EXHAUSTION + "|" + episode.pool.number() + "|" + last[1], episode));
   }
 
   @Override

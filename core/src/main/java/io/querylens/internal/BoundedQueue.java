@@ -36,6 +36,11 @@ public final class BoundedQueue<T> {
     return item;
   }
 
+  /** The next item without taking it, or null when empty (for a single consumer). */
+  public T peek() {
+    return items.peek();
+  }
+
   public int size() {
     return Math.max(0, size.get());
   }

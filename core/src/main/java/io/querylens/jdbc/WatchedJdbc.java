@@ -43,7 +43,8 @@ public final class WatchedJdbc {
     return (Connection) proxy(connection, new ConnectionHandler(connection), Connection.class);
   }
 
-  static boolean isWatched(Object object) {
+  /** Whether {@code object} is one of querylens' own wrappers. */
+  public static boolean isWatched(Object object) {
     return Proxy.isProxyClass(object.getClass()) && Proxy.getInvocationHandler(object) instanceof Handler;
   }
 
@@ -169,9 +170,12 @@ public final class WatchedJdbc {
           }
           return rolledBack;
         case "close":
-          Object closed = call(method, args);
-          Hooks.onConnectionClosed(proxy);
-          return closed;
+          try {
+            return call(method, args);
+          } finally {
+            // Also when close() throws: a pool may fail a rollback after taking the connection back.
+            Hooks.onConnectionClosed(proxy);
+          }
         default:
           break;
       }

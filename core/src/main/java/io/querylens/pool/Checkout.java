@@ -50,9 +50,14 @@ public final class Checkout {
     return pool;
   }
 
-  /** Where the application took the connection. */
+  /** Where the application took the connection; {@link CallSite#UNKNOWN} when it was not recorded (sampling). */
   public CallSite callSite() {
     return callSite;
+  }
+
+  /** Whether the call site was recorded. */
+  public boolean hasCallSite() {
+    return callSite != CallSite.UNKNOWN;
   }
 
   public String threadName() {
@@ -88,8 +93,13 @@ public final class Checkout {
     return closedNanos != 0;
   }
 
-  void closed(long nowNanos) {
+  /** Marks it closed; true for the one caller that did (a close and the collector's purge may race). */
+  synchronized boolean close(long nowNanos) {
+    if (closedNanos != 0) {
+      return false;
+    }
     closedNanos = nowNanos == 0 ? 1 : nowNanos;
+    return true;
   }
 
   /** Marks it reported as a leak; true the first time only. */

@@ -97,6 +97,16 @@ public final class ConnectionTracker {
    */
   public Outcome acquired(
       ThreadConnections thread, Object source, Object connection, Throwable thrown, Object unit, String unitName) {
+    return acquired(thread, source, connection, thrown, unit, unitName, false);
+  }
+
+  /**
+   * @param everySite true to record the call site of this checkout whatever the sampling says (a test's capture is
+   *     listening)
+   */
+  public Outcome acquired(
+      ThreadConnections thread, Object source, Object connection, Throwable thrown, Object unit, String unitName,
+      boolean everySite) {
     if (thread.depth <= 0) {
       thread.reset();
       return null;
@@ -122,13 +132,31 @@ public final class ConnectionTracker {
       }
       long waitNanos = nowNanos - thread.startNanos;
       if (connection == null) {
+        // A pool filling itself through a data source or driver that fails (the database is down) is not the
+        // application's failure; the pool's own getConnection() failing is.
+        if (poolSource == null && callSites.captureAcquisition() == null) {
+          return null;
+        }
         boolean timedOut = isTimeout(thrown);
         pool.acquisitionFailed(waitNanos, timedOut);
         return new Outcome(pool, waitNanos, null, timedOut);
       }
-      CallSite site = callSites.captureAcquisition();
-      if (site == null) {
-        return null; // a pool opening a connection for itself: not the application's to close
+      Object inner = thread.innerConnection;
+      if ((inner == null || inner == connection) && closeIsUnseen(connection, pool)) {
+        // A JDK proxy querylens cannot see closed (Spring's lazy and transaction-aware proxies): the connection it
+        // fetches when first used is taken, and closed, through the pool, and tracked there.
+        return null;
+      }
+      CallSite site;
+      if (poolSource == null || recordsCallSite(pool, thread, waitNanos, everySite)) {
+        site = callSites.captureAcquisition();
+        if (site == null || poolSource == null && !site.isApplication()) {
+          // A pool opening a connection for itself (its classes on the stack), or a library thread opening one
+          // without a pool: neither is the application's to close.
+          return null;
+        }
+      } else {
+        site = CallSite.UNKNOWN;
       }
       if (open.size() >= maxOpen) {
         Diagnostics.dropped("open connections", "more than " + maxOpen
@@ -137,13 +165,15 @@ public final class ConnectionTracker {
       }
       Checkout checkout = new Checkout(numbers.incrementAndGet(), pool, site, Thread.currentThread().getName(),
           unit, unitName, nowNanos, waitNanos);
-      Object inner = thread.innerConnection;
       checkout.keys = inner == null || inner == connection
           ? new IdentityKey.Stored[] {new IdentityKey.Stored(connection, collected)}
           : new IdentityKey.Stored[] {new IdentityKey.Stored(connection, collected),
               new IdentityKey.Stored(inner, collected)};
-      for (IdentityKey.Stored key : checkout.keys) {
-        open.put(key, checkout);
+      if (open.putIfAbsent(checkout.keys[0], checkout) != null) {
+        return null; // the same connection object handed out again while out: it stays the first checkout's
+      }
+      if (checkout.keys.length > 1) {
+        open.putIfAbsent(checkout.keys[1], checkout);
       }
       pool.acquired(waitNanos);
       thread.latest = checkout;
@@ -152,6 +182,36 @@ public final class ConnectionTracker {
       thread.reset();
     }
   }
+
+  /**
+   * Whether to walk the stack for this checkout's call site. The walk costs several microseconds, while taking a
+   * connection from a pool costs well under one; so it is done for the checkouts that matter: a pool's first
+   * {@value #ALWAYS_FIRST} checkouts, every checkout while the pool is busy (it waited a millisecond, or three
+   * quarters of it are in use: the holders an exhaustion finding names), every checkout of a pool that leaked a
+   * connection whose site was not recorded, every checkout while a test's capture listens, and one in
+   * {@value #SAMPLE_EVERY} of the rest, per thread. A connection without a pool is a new physical connection (a
+   * millisecond or more): its site is always recorded.
+   */
+  private static boolean recordsCallSite(TrackedPool pool, ThreadConnections thread, long waitNanos,
+      boolean everySite) {
+    if (everySite || pool.recordsEverySite() || waitNanos >= BUSY_WAIT_NANOS || pool.sitesRecorded < ALWAYS_FIRST) {
+      pool.sitesRecorded++;
+      return true;
+    }
+    int size = pool.readings().max();
+    if (size > 0 && pool.inUse() * 4 >= size * 3) {
+      return true;
+    }
+    if (++thread.sinceSiteRecorded >= SAMPLE_EVERY) {
+      thread.sinceSiteRecorded = 0;
+      return true;
+    }
+    return false;
+  }
+
+  static final int ALWAYS_FIRST = 64;
+  static final int SAMPLE_EVERY = 256;
+  private static final long BUSY_WAIT_NANOS = 1_000_000;
 
   /** What one outermost {@code getConnection()} amounted to: a checkout, or a failure (then {@code checkout} is null). */
   public record Outcome(TrackedPool pool, long waitNanos, Checkout checkout, boolean timedOut) {}
@@ -172,10 +232,9 @@ public final class ConnectionTracker {
     }
     long nowNanos = System.nanoTime();
     for (IdentityKey.Stored key : checkout.keys) {
-      open.remove(key);
+      open.remove(key, checkout);
     }
-    if (!checkout.isClosed()) {
-      checkout.closed(nowNanos);
+    if (checkout.close(nowNanos)) {
       checkout.pool().released(nowNanos - checkout.acquiredNanos());
     }
     if (thread.latest == checkout) {
@@ -197,10 +256,9 @@ public final class ConnectionTracker {
         continue;
       }
       for (IdentityKey.Stored key : checkout.keys) {
-        open.remove(key);
+        open.remove(key, checkout);
       }
-      if (!checkout.isClosed()) {
-        checkout.closed(System.nanoTime());
+      if (checkout.close(System.nanoTime())) {
         checkout.pool().forgotten();
         if (lost == null) {
           lost = new ArrayList<>();
@@ -272,6 +330,15 @@ public final class ConnectionTracker {
       pools = next;
       return created;
     }
+  }
+
+  /**
+   * Whether querylens never sees {@code connection} closed: a JDK proxy (its class is not instrumented) other than
+   * querylens' own wrapper and Tomcat JDBC's pooled proxies (whose handler is advised).
+   */
+  static boolean closeIsUnseen(Object connection, TrackedPool pool) {
+    return java.lang.reflect.Proxy.isProxyClass(connection.getClass()) && pool.kind() != PoolKind.TOMCAT
+        && !io.querylens.jdbc.WatchedJdbc.isWatched(connection);
   }
 
   /** Whether {@code thrown} says the pool gave up waiting for a free connection. */

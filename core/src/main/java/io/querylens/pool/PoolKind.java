@@ -56,6 +56,7 @@ public enum PoolKind {
       case "com.zaxxer.hikari.HikariDataSource":
         return HIKARI;
       case "org.apache.commons.dbcp2.BasicDataSource":
+      case "org.apache.tomcat.dbcp.dbcp2.BasicDataSource":
         return DBCP2;
       case "org.apache.tomcat.jdbc.pool.DataSourceProxy":
         return TOMCAT;
@@ -66,6 +67,7 @@ public enum PoolKind {
       case "oracle.ucp.jdbc.PoolDataSourceImpl":
       case "org.apache.commons.dbcp.BasicDataSource":
       case "org.apache.commons.dbcp2.PoolingDataSource":
+      case "org.apache.tomcat.dbcp.dbcp2.PoolingDataSource":
         return OTHER_POOL;
       default:
         return null;
@@ -89,6 +91,11 @@ public enum PoolKind {
         || className.startsWith("org.apache.commons.pool2.") || className.startsWith("org.apache.tomcat.jdbc.pool.")
         || className.startsWith("com.mchange.v2.") || className.startsWith("io.agroal.")
         || className.startsWith("org.vibur.dbcp.") || className.startsWith("com.alibaba.druid.pool.")
-        || className.startsWith("oracle.ucp.") || className.startsWith("org.apache.commons.dbcp.");
+        || className.startsWith("oracle.ucp.") || className.startsWith("org.apache.commons.dbcp.")
+        // Tomcat's repackaged DBCP2, Hibernate's built-in pool, application servers' pools.
+        || className.startsWith("org.apache.tomcat.dbcp.")
+        || className.startsWith("org.hibernate.engine.jdbc.connections.internal.")
+        || className.startsWith("org.jboss.jca.") || className.startsWith("com.ibm.ejs.j2c.")
+        || className.startsWith("weblogic.jdbc.") || className.startsWith("com.sun.gjc.");
   }
 }

@@ -1,28 +1,41 @@
 package io.querylens.pool;
 
 import io.querylens.internal.Diagnostics;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a pool's own figures through its public API, by reflection (querylens compiles against no pool): HikariCP's
- * pool MXBean, DBCP2's {@code BasicDataSource}, Tomcat JDBC's {@code DataSourceProxy}. Runs on querylens' worker
+ * pool MXBean, DBCP2's {@code BasicDataSource}, Tomcat JDBC's {@code ConnectionPool}. Runs on querylens' worker
  * only, never inside the application's {@code getConnection()}; a pool whose API does not answer reads as
- * {@link PoolReadings#NONE}.
+ * {@link PoolReadings#NONE}. It never makes a pool start: Tomcat JDBC's data source creates its pool from most of
+ * its getters (again after it was closed), so its pool is read from the data source's field, and not at all while
+ * there is none.
  */
 final class PoolProbe {
 
   private static final Object[] NO_ARGUMENTS = new Object[0];
+  private static final Object MISSING = new Object();
 
-  /** Methods found, per class and name; null values for methods a class does not have. Worker only. */
-  private final Map<Class<?>, Map<String, Method>> methods = new HashMap<>();
+  /** Methods and fields found, per class (held by the class, so a web application's loader is not pinned). */
+  private final ClassValue<Map<String, Object>> members = new ClassValue<>() {
+    @Override
+    protected Map<String, Object> computeValue(Class<?> type) {
+      return new ConcurrentHashMap<>();
+    }
+  };
 
   /** The name the pool gives itself, or null. */
   String name(PoolKind kind, Object source) {
     Object name = switch (kind) {
-      case HIKARI, TOMCAT -> call(source, "getPoolName");
+      case HIKARI -> call(source, "getPoolName");
+      case TOMCAT -> {
+        Object pool = field(source, "pool");
+        yield pool == null ? null : call(pool, "getName");
+      }
       case DBCP2 -> call(source, "getJmxName");
       default -> null;
     };
@@ -42,9 +55,16 @@ final class PoolProbe {
         }
         case DBCP2 -> new PoolReadings(number(call(source, "getNumActive")), number(call(source, "getNumIdle")),
             PoolReadings.UNKNOWN, number(call(source, "getMaxTotal")), PoolReadings.UNKNOWN);
-        case TOMCAT -> new PoolReadings(number(call(source, "getActive")), number(call(source, "getIdle")),
-            number(call(source, "getSize")), number(call(source, "getMaxActive")),
-            number(call(source, "getWaitCount")));
+        case TOMCAT -> {
+          Object pool = field(source, "pool");
+          if (pool == null) {
+            yield PoolReadings.NONE;
+          }
+          Object properties = call(pool, "getPoolProperties");
+          yield new PoolReadings(number(call(pool, "getActive")), number(call(pool, "getIdle")),
+              number(call(pool, "getSize")), properties == null ? PoolReadings.UNKNOWN
+                  : number(call(properties, "getMaxActive")), number(call(pool, "getWaitCount")));
+        }
         default -> PoolReadings.NONE;
       };
     } catch (RuntimeException | LinkageError failed) {
@@ -58,13 +78,41 @@ final class PoolProbe {
   }
 
   private Object call(Object target, String name) {
-    Method method = methods.computeIfAbsent(target.getClass(), ignored -> new HashMap<>())
-        .computeIfAbsent(name, missing -> find(target.getClass(), missing));
-    if (method == null) {
+    Object found = members.get(target.getClass()).computeIfAbsent("()" + name, key -> {
+      Method method = find(target.getClass(), name);
+      return method == null ? MISSING : method;
+    });
+    if (!(found instanceof Method method)) {
       return null;
     }
     try {
       return method.invoke(target, NO_ARGUMENTS);
+    } catch (ReflectiveOperationException | RuntimeException failed) {
+      return null;
+    }
+  }
+
+  /** A field declared by the class or a superclass, read reflectively; null when absent or not accessible. */
+  private Object field(Object target, String name) {
+    Object found = members.get(target.getClass()).computeIfAbsent(name, key -> {
+      for (Class<?> each = target.getClass(); each != null; each = each.getSuperclass()) {
+        try {
+          Field field = each.getDeclaredField(name);
+          field.setAccessible(true);
+          return field;
+        } catch (NoSuchFieldException absent) {
+          // look further up
+        } catch (RuntimeException inaccessible) {
+          return MISSING;
+        }
+      }
+      return MISSING;
+    });
+    if (!(found instanceof Field field)) {
+      return null;
+    }
+    try {
+      return field.get(target);
     } catch (ReflectiveOperationException | RuntimeException failed) {
       return null;
     }

@@ -16,6 +16,8 @@ public final class ThreadConnections {
   Object poolSource;
   /** The connections returned by the nested calls, the outer one last; all close with the checkout. */
   Object innerConnection;
+  /** Checkouts since this thread last recorded a call site (sampling). */
+  int sinceSiteRecorded;
   /** The connection taken last on this thread and not closed: statements on this thread are credited to it. */
   Checkout latest;
 

@@ -19,6 +19,20 @@ public final class TrackedPool {
   private final WeakReference<Object> source;
   private final String className;
   private volatile String name;
+  /** Call sites recorded for this pool's checkouts (racy: it only decides when sampling starts). */
+  int sitesRecorded;
+  private volatile boolean everySite;
+
+  /** Whether every checkout of this pool records its call site (after a leak whose site was not recorded). */
+  public boolean recordsEverySite() {
+    return everySite;
+  }
+
+  /** From now on, every checkout of this pool records its call site. */
+  public void recordEverySite() {
+    everySite = true;
+  }
+
   /** Whether the worker has the pool's own name, or gave up asking. Worker only. */
   boolean named;
   int namingAttempts;
@@ -51,6 +65,11 @@ public final class TrackedPool {
     String simple = className.substring(className.lastIndexOf('.') + 1);
     return kind == PoolKind.DRIVER ? "DriverManager (" + simple + ")"
         : kind.isPooled() ? simple + "-" + number : simple + " (unpooled)";
+  }
+
+  /** Numbers the pools in the order first seen: a key that, unlike the name, never changes. */
+  public int number() {
+    return number;
   }
 
   /** What the pool is called: its own name (HikariCP's pool name, ...) when it has one. */

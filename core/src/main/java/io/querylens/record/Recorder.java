@@ -581,7 +581,7 @@ public final class Recorder implements HookListener {
     try {
       UnitOfWork unit = state.current;
       ConnectionTracker.Outcome outcome = connections.acquired(state.connections, source, connection, thrown, unit,
-          unit != null ? unit.name() : state.threadName);
+          unit != null ? unit.name() : state.threadName, listeners.length > 0);
       if (outcome == null) {
         return;
       }

@@ -126,6 +126,8 @@ public final class UnitOfWork {
 
   /** Connections taken in a request, scope or capture are remembered, so its end can tell which are still open. */
   private static final int MAX_CHECKOUTS = 16;
+  /** A test's capture may take many connections at once (a concurrent test); it has no leak timer behind it. */
+  private static final int MAX_CAPTURE_CHECKOUTS = 1024;
   private Checkout[] checkouts;
   private int checkoutCount;
 
@@ -137,7 +139,8 @@ public final class UnitOfWork {
     if (checkouts == null) {
       checkouts = new Checkout[2];
     } else if (checkoutCount == checkouts.length) {
-      if (checkoutCount == MAX_CHECKOUTS) {
+      int max = kind == UnitKind.CAPTURE ? MAX_CAPTURE_CHECKOUTS : MAX_CHECKOUTS;
+      if (checkoutCount == max) {
         // Forget closed ones to make room; a unit holding more than this many open is watched by the leak timer.
         int kept = 0;
         for (int i = 0; i < checkoutCount; i++) {
@@ -147,11 +150,11 @@ public final class UnitOfWork {
         }
         java.util.Arrays.fill(checkouts, kept, checkoutCount, null);
         checkoutCount = kept;
-        if (kept == MAX_CHECKOUTS) {
+        if (kept == max) {
           return;
         }
       } else {
-        checkouts = java.util.Arrays.copyOf(checkouts, Math.min(MAX_CHECKOUTS, checkoutCount * 2));
+        checkouts = java.util.Arrays.copyOf(checkouts, Math.min(max, checkoutCount * 2));
       }
     }
     checkouts[checkoutCount++] = checkout;

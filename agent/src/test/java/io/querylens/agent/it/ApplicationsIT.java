@@ -75,6 +75,10 @@ class ApplicationsIT {
         .contains("Statements in loadsNames (12):|  12 x select name from users where id = ?")
         .contains("ONE-STATEMENT-OK")
         .contains("THREADS-OK pool-")
+        .contains("CONNECTIONS 1/1 0")
+        .contains("LEAK-CAUGHT Expected no CONNECTION_LEAK findings, found 1:|  Connection leak: connection from "
+            + "DriverManager (")
+        .contains("taken at com.example.shop.CaptureCheck.main(CaptureCheck.java:")
         .contains("WRAP-UNDER-AGENT-OK true")
         .doesNotContain("FAILED");
   }

@@ -46,6 +46,7 @@ public final class ConnectionLeakDetector implements Detector {
   static final long UNIT_END_GRACE_MILLIS = 2_000;
   private static final long UNIT_END_GRACE_NANOS = UNIT_END_GRACE_MILLIS * 1_000_000L;
   private static final int MAX_WAITING = 10_000;
+  private static final long RECORD_SITES_AFTER_LEAK_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
 
   private record OpenAtUnitEnd(Checkout checkout, String unitName, long endNanos) {}
 
@@ -130,7 +131,8 @@ public final class ConnectionLeakDetector implements Detector {
   private void report(Checkout checkout, Reason reason, long heldNanos, String unitName, DetectionSink sink) {
     TrackedPool pool = checkout.pool();
     if (!checkout.hasCallSite()) {
-      pool.recordEverySite(); // so that the next leak of this pool names where it was taken
+      // So that the next leak of this pool names where it was taken.
+      pool.recordEverySiteFor(System.nanoTime(), RECORD_SITES_AFTER_LEAK_NANOS);
     }
     Severity severity = reason == Reason.RETURNED ? Severity.INFO : Severity.WARN;
     sink.report(new Detection(this, FindingType.CONNECTION_LEAK, severity, checkout.lastShape(),
@@ -151,8 +153,8 @@ public final class ConnectionLeakDetector implements Detector {
     String taken = "connection from " + describePool(checkout.pool(), leak.poolName())
         + (checkout.hasCallSite() ? " taken at " + checkout.callSite() + " (thread " + checkout.threadName() + ")"
             : " taken on thread " + checkout.threadName() + " in " + checkout.unitName() + " (where is not known: "
-                + "querylens records a sample of a busy pool's checkouts; it now records every one of this pool's, so "
-                + "a next leak names the line)");
+                + "querylens records a sample of a busy pool's checkouts; it records every one of this pool's for the "
+                + "next 10 minutes, so a next leak names the line)");
     String last = shape == null ? "; it ran no statement" : "; last statement: [" + SqlText.abbreviate(shape.sql())
         + "]";
     String message = switch (leak.reason()) {

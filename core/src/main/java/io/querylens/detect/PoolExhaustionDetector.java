@@ -46,6 +46,7 @@ public final class PoolExhaustionDetector implements Detector {
   private static final long SAME_PROBLEM_NANOS = TimeUnit.MINUTES.toNanos(1);
   private static final int ERROR_FACTOR = 10;
   private static final int MAX_HOLDER_SITES = 5;
+  private static final long RECORD_SITES_NANOS = TimeUnit.SECONDS.toNanos(60);
 
   private final long waitThresholdNanos;
   /** Long waits and timeouts seen on application threads since the worker last looked, per pool. */
@@ -86,7 +87,7 @@ public final class PoolExhaustionDetector implements Detector {
   private static boolean isFull(TrackedPool pool) {
     PoolReadings readings = pool.readings();
     int size = readings.max();
-    return size > 0 ? Math.max(pool.inUse(), readings.active()) >= size : pool.acquiring() > 0;
+    return size > 0 ? Math.max(pool.inUse(), readings.active()) >= size : pool.waitingThreads() > 0;
   }
 
   /** Accumulated by application threads, drained by the worker. */
@@ -126,7 +127,9 @@ public final class PoolExhaustionDetector implements Detector {
 
   private void look(TrackedPool pool, ConnectionTracker connections, long nowNanos, DetectionSink sink) {
     PoolReadings readings = pool.readings();
-    int waiting = Math.max(readings.waiting(), pool.acquiring());
+    // Threads really waiting: the pool's own count, or those querylens saw inside getConnection() for a millisecond
+    // (not the ones merely passing through it, which a busy but sufficient pool always has).
+    int waiting = Math.max(readings.waiting(), pool.waitingThreads());
     int inUse = Math.max(readings.active(), pool.inUse());
     int size = readings.max();
     boolean saturated = waiting > 0 && size > 0 && inUse >= size;
@@ -158,6 +161,7 @@ public final class PoolExhaustionDetector implements Detector {
         episodes.put(pool, episode);
       }
       episode.lastActiveNanos = nowNanos;
+      pool.recordEverySiteFor(nowNanos, RECORD_SITES_NANOS); // the connections taken now are the next holders
       episode.timeouts += timeouts;
       episode.longWaits += longWaits;
       episode.longestWaitNanos = Math.max(episode.longestWaitNanos, longestWait);
@@ -165,10 +169,12 @@ public final class PoolExhaustionDetector implements Detector {
       episode.size = Math.max(episode.size, size);
       episode.peakWaiting = Math.max(episode.peakWaiting, waiting);
       if (saturated || episode.holders == null) {
-        // The holders that had held their connections longest while the pool was full tell most (and by then the
+        // The holders whose call sites were recorded (the pool records every one while it runs dry), and of those
+        // the ones that had held their connections longest while the pool was full, tell most (and by then the
         // statements they ran are known, which at the first moment of a cold start they are not).
         List<Holders> now = holders(pool, connections, nowNanos);
-        if (episode.holders == null || longestHold(now) >= longestHold(episode.holders)) {
+        if (episode.holders == null || knownSites(now) > knownSites(episode.holders)
+            || knownSites(now) == knownSites(episode.holders) && longestHold(now) >= longestHold(episode.holders)) {
           episode.holders = now;
         }
       }
@@ -181,6 +187,17 @@ public final class PoolExhaustionDetector implements Detector {
         report(episode, false, nowNanos, sink);
       }
     }
+  }
+
+  /** Holders whose call site was recorded (an idle pool records a sample of its checkouts' sites). */
+  private static int knownSites(List<Holders> holders) {
+    int known = 0;
+    for (Holders each : holders) {
+      if (each.callSite != CallSite.UNKNOWN) {
+        known += each.count;
+      }
+    }
+    return known;
   }
 
   private static long longestHold(List<Holders> holders) {

@@ -44,13 +44,23 @@ public final class ConnectionTracker {
 
   private final java.util.function.Function<String, StatementShape> shapes;
 
-  /** @param shapes the shape of a SQL text (the recorder's shape registry) */
+  private final java.util.function.Supplier<Iterable<ThreadConnections>> threads;
+
+  /**
+   * @param shapes the shape of a SQL text (the recorder's shape registry)
+   * @param threads every application thread's bookkeeping (the recorder's), for counting waiting threads
+   */
   public ConnectionTracker(
-      CallSiteResolver callSites, int maxOpen, java.util.function.Function<String, StatementShape> shapes) {
+      CallSiteResolver callSites, int maxOpen, java.util.function.Function<String, StatementShape> shapes,
+      java.util.function.Supplier<Iterable<ThreadConnections>> threads) {
     this.callSites = callSites;
     this.maxOpen = maxOpen;
     this.shapes = shapes;
+    this.threads = threads;
   }
+
+  /** Threads inside a pool's getConnection() this long or longer are waiting, not just passing through. */
+  static final long WAITING_NANOS = 1_000_000;
 
   /**
    * The statement running on {@code checkout} now, or null: its shape when it is a prepared statement, else the shape
@@ -82,6 +92,8 @@ public final class ConnectionTracker {
       TrackedPool pool = poolFor(source);
       if (pool != null) {
         pool.acquiringStarted();
+        thread.acquiringSince = thread.startNanos;
+        thread.acquiringFrom = pool;
       }
     }
     return outermost;
@@ -148,7 +160,7 @@ public final class ConnectionTracker {
         return null;
       }
       CallSite site;
-      if (poolSource == null || recordsCallSite(pool, thread, waitNanos, everySite)) {
+      if (poolSource == null || recordsCallSite(pool, thread, waitNanos, everySite, nowNanos)) {
         site = callSites.captureAcquisition();
         if (site == null || poolSource == null && !site.isApplication()) {
           // A pool opening a connection for itself (its classes on the stack), or a library thread opening one
@@ -186,20 +198,18 @@ public final class ConnectionTracker {
   /**
    * Whether to walk the stack for this checkout's call site. The walk costs several microseconds, while taking a
    * connection from a pool costs well under one; so it is done for the checkouts that matter: a pool's first
-   * {@value #ALWAYS_FIRST} checkouts, every checkout while the pool is busy (it waited a millisecond, or three
-   * quarters of it are in use: the holders an exhaustion finding names), every checkout of a pool that leaked a
-   * connection whose site was not recorded, every checkout while a test's capture listens, and one in
-   * {@value #SAMPLE_EVERY} of the rest, per thread. A connection without a pool is a new physical connection (a
-   * millisecond or more): its site is always recorded.
+   * {@value #ALWAYS_FIRST} checkouts; one that waited {@value #SLOW_WAIT_MILLIS} ms or more; every checkout while a
+   * detector has armed the pool (it runs dry: the holders an exhaustion finding names; it leaked a connection whose
+   * site was not recorded); every checkout while a test's capture listens; and one in {@value #SAMPLE_EVERY} of the
+   * rest, per thread. A connection without a pool is a new physical connection (a millisecond or more): its site is
+   * always recorded. (Walking for every checkout of a merely busy pool halved the throughput of the PostgreSQL load
+   * test, 8 threads on a pool of 8.)
    */
   private static boolean recordsCallSite(TrackedPool pool, ThreadConnections thread, long waitNanos,
-      boolean everySite) {
-    if (everySite || pool.recordsEverySite() || waitNanos >= BUSY_WAIT_NANOS || pool.sitesRecorded < ALWAYS_FIRST) {
+      boolean everySite, long nowNanos) {
+    if (everySite || waitNanos >= SLOW_WAIT_NANOS || pool.sitesRecorded < ALWAYS_FIRST
+        || pool.recordsEverySite(nowNanos)) {
       pool.sitesRecorded++;
-      return true;
-    }
-    int size = pool.readings().max();
-    if (size > 0 && pool.inUse() * 4 >= size * 3) {
       return true;
     }
     if (++thread.sinceSiteRecorded >= SAMPLE_EVERY) {
@@ -211,7 +221,8 @@ public final class ConnectionTracker {
 
   static final int ALWAYS_FIRST = 64;
   static final int SAMPLE_EVERY = 256;
-  private static final long BUSY_WAIT_NANOS = 1_000_000;
+  static final long SLOW_WAIT_MILLIS = 10;
+  private static final long SLOW_WAIT_NANOS = SLOW_WAIT_MILLIS * 1_000_000L;
 
   /** What one outermost {@code getConnection()} amounted to: a checkout, or a failure (then {@code checkout} is null). */
   public record Outcome(TrackedPool pool, long waitNanos, Checkout checkout, boolean timedOut) {}
@@ -282,6 +293,7 @@ public final class ConnectionTracker {
   /** Reads each pool's name and figures from the pool itself, and forgets collected pools. Worker only. */
   public void refreshPools() {
     TrackedPool[] now = pools;
+    countWaitingThreads(now);
     boolean anyCollected = false;
     for (TrackedPool pool : now) {
       Object source = pool.source();
@@ -302,6 +314,24 @@ public final class ConnectionTracker {
         pools = Arrays.stream(pools).filter(pool -> !pool.isCollected() || pool.inUse() > 0)
             .toArray(TrackedPool[]::new);
       }
+    }
+  }
+
+  /** Sets each pool's count of threads in its getConnection() for {@link #WAITING_NANOS} or longer. Worker only. */
+  private void countWaitingThreads(TrackedPool[] pools) {
+    if (pools.length == 0) {
+      return;
+    }
+    java.util.Map<TrackedPool, Integer> waiting = new java.util.IdentityHashMap<>();
+    long nowNanos = System.nanoTime();
+    for (ThreadConnections thread : threads.get()) {
+      TrackedPool pool = thread.acquiringFrom;
+      if (pool != null && nowNanos - thread.acquiringSince >= WAITING_NANOS) {
+        waiting.merge(pool, 1, Integer::sum);
+      }
+    }
+    for (TrackedPool pool : pools) {
+      pool.waitingThreads = waiting.getOrDefault(pool, 0);
     }
   }
 

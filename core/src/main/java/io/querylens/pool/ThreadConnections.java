@@ -16,6 +16,9 @@ public final class ThreadConnections {
   Object poolSource;
   /** The connections returned by the nested calls, the outer one last; all close with the checkout. */
   Object innerConnection;
+  /** The pool this thread is inside getConnection() of, and since when: read racily by the worker. */
+  TrackedPool acquiringFrom;
+  long acquiringSince;
   /** Checkouts since this thread last recorded a call site (sampling). */
   int sinceSiteRecorded;
   /** The connection taken last on this thread and not closed: statements on this thread are credited to it. */
@@ -49,6 +52,7 @@ public final class ThreadConnections {
   }
 
   void reset() {
+    acquiringFrom = null;
     depth = 0;
     outerSource = null;
     poolSource = null;

@@ -19,18 +19,37 @@ public final class TrackedPool {
   private final WeakReference<Object> source;
   private final String className;
   private volatile String name;
-  /** Call sites recorded for this pool's checkouts (racy: it only decides when sampling starts). */
-  int sitesRecorded;
-  private volatile boolean everySite;
+  /** Threads waiting in its getConnection() (a millisecond or more) at the worker's last look. */
+  volatile int waitingThreads;
 
-  /** Whether every checkout of this pool records its call site (after a leak whose site was not recorded). */
-  public boolean recordsEverySite() {
-    return everySite;
+  /** Threads that were waiting in its getConnection() (a millisecond or more) when the worker last looked. */
+  public int waitingThreads() {
+    return waitingThreads;
   }
 
-  /** From now on, every checkout of this pool records its call site. */
-  public void recordEverySite() {
-    everySite = true;
+  /** Call sites recorded for this pool's checkouts (racy: it only decides when sampling starts). */
+  int sitesRecorded;
+  /** Until when (nanoTime) every checkout records its call site; 0: not armed. */
+  private volatile long everySiteUntilNanos;
+
+  /** Whether every checkout of this pool records its call site now (armed by a detector). */
+  boolean recordsEverySite(long nowNanos) {
+    long until = everySiteUntilNanos;
+    return until != 0 && nowNanos - until < 0;
+  }
+
+  /**
+   * Every checkout of this pool records its call site for the next {@code forNanos}: after a leak whose site was not
+   * recorded, or while the pool runs dry (its holders are what an exhaustion finding names).
+   */
+  public void recordEverySiteFor(long nowNanos, long forNanos) {
+    long until = nowNanos + forNanos;
+    if (until == 0) {
+      until = 1;
+    }
+    if (everySiteUntilNanos == 0 || until - everySiteUntilNanos > 0) {
+      everySiteUntilNanos = until;
+    }
   }
 
   /** Whether the worker has the pool's own name, or gave up asking. Worker only. */

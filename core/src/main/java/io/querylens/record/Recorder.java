@@ -69,7 +69,8 @@ public final class Recorder implements HookListener {
     this.sink = sink;
     this.loggerFactoryListener = loggerFactoryListener;
     this.preparedSql = new StatementSqlRegistry(options.maxOpenPreparedStatements());
-    this.connections = new ConnectionTracker(callSites, options.maxOpenConnections(), sql -> shapes.resolve(sql).shape());
+    this.connections = new ConnectionTracker(callSites, options.maxOpenConnections(),
+        sql -> shapes.resolve(sql).shape(), () -> threadStates.stream().map(state -> state.connections)::iterator);
     this.threads = ThreadLocal.withInitial(() -> {
       ThreadState state = new ThreadState(Thread.currentThread(), callSites, options.keepParameters());
       threadStates.add(state);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** The bookkeeping of checkouts, without a database: plain objects stand for data sources and connections. */
 class ConnectionTrackerTest {
 
-  private final ConnectionTracker tracker = new ConnectionTracker(new CallSiteResolver(List.of()), 3, sql -> null);
+  private final ConnectionTracker tracker = new ConnectionTracker(new CallSiteResolver(List.of()), 3, sql -> null, List::of);
   private final ThreadConnections thread = new ThreadConnections();
   private final HikariDataSource hikari = new HikariDataSource();
   private final Object driver = new org.h2.Driver();

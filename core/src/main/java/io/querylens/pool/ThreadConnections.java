@@ -51,6 +51,15 @@ public final class ThreadConnections {
     }
   }
 
+  /** Forgets the getConnection() in progress (its hook failed, so its end will not be reported). */
+  public void abandon() {
+    TrackedPool pool = acquiringFrom;
+    if (pool != null) {
+      pool.acquiringFinished();
+    }
+    reset();
+  }
+
   void reset() {
     acquiringFrom = null;
     depth = 0;

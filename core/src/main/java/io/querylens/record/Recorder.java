@@ -558,11 +558,12 @@ public final class Recorder implements HookListener {
 
   @Override
   public Object beforeGetConnection(Object source) {
+    ThreadState state = null;
     try {
       if (!enabled || source == null) {
         return null;
       }
-      ThreadState state = threads.get();
+      state = threads.get();
       if (state.suppressed) {
         return null;
       }
@@ -570,6 +571,10 @@ public final class Recorder implements HookListener {
       return state;
     } catch (Throwable failed) {
       Diagnostics.error("connection hooks", failed);
+      if (state != null) {
+        // No after-hook will come for this call: forget it, or every later getConnection() looks nested in it.
+        state.connections.abandon();
+      }
       return null;
     }
   }

@@ -53,6 +53,25 @@ class ConnectionTrackerTest {
   }
 
   @Test
+  void aJdkProxyConnectionWhoseCloseIsUnseenIsNotTrackedButTheWrapperOfQuerylensIs() throws Exception {
+    // Spring's TransactionAwareDataSourceProxy: a JDK proxy, its real connection fetched later through the pool.
+    java.sql.Connection springProxy = (java.sql.Connection) java.lang.reflect.Proxy.newProxyInstance(
+        getClass().getClassLoader(), new Class<?>[] {java.sql.Connection.class}, (proxy, method, args) -> null);
+    assertThat(TakesConnections.through(tracker, thread, List.of(new Object()), List.of(springProxy))).isNull();
+
+    // The same proxy in front of a pool call made inside it: known by the pool's connection, so tracked.
+    Object poolConnection = new Object();
+    ConnectionTracker.Outcome wrapped = TakesConnections.through(tracker, thread, List.of(new Object(), hikari),
+        List.of(springProxy, poolConnection));
+    assertThat(wrapped.checkout()).isNotNull();
+    assertThat(tracker.released(thread, poolConnection)).isSameAs(wrapped.checkout());
+
+    // querylens' own wrapper reports its close: tracked.
+    java.sql.Connection watched = io.querylens.jdbc.WatchedJdbc.wrap(springProxy);
+    assertThat(TakesConnections.through(tracker, thread, List.of(hikari), List.of(watched)).checkout()).isNotNull();
+  }
+
+  @Test
   void aConnectionAPoolOpensForItselfIsNotTracked() {
     assertThat(PoolFiller.openForThePool(tracker, thread, driver, new Object())).isNull();
     assertThat(tracker.openCheckouts()).isEmpty();

@@ -92,16 +92,14 @@ public final class ConnectionLeakDetector implements Detector {
   }
 
   /**
-   * A request or scope that ends with connections it took still open leaked them. A test's capture is judged afresh
+   * A request or scope that ends with connections it took still open leaked them (only those units remember their
+   * connections, see {@link UnitOfWork#openConnections()}). A test's capture is judged afresh
    * each time it is read, and only for the test: its leaks are said every time and leave the checkout unmarked, so
    * the running querylens still reports them as usual.
    */
   @Override
   public void onUnitEnd(UnitOfWork unit, DetectionSink sink) {
     UnitKind kind = unit.kind();
-    if (kind != UnitKind.REQUEST && kind != UnitKind.SCOPE && kind != UnitKind.CAPTURE) {
-      return;
-    }
     long nowNanos = System.nanoTime();
     for (Checkout checkout : unit.openConnections()) {
       if (kind == UnitKind.CAPTURE) {

@@ -26,12 +26,13 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Pool exhaustion: threads waiting for a connection because the pool has none free. An episode starts when a
  * {@code getConnection()} waits {@code pool.wait.threshold.ms} or longer, or times out, while every connection is in
- * use, or when the pool has every connection in use and threads waiting for that long. It ends after {@value #QUIET_MILLIS} ms without any of
- * these; then one finding says how long it lasted, the peak of waiting threads, the longest wait, the timeouts, and
- * who held the connections when the longest-held of them had been held longest while the pool was full (their call
- * sites, how long they held them, what they ran). An episode still going after
- * {@value #LONG_EPISODE_SECONDS} s is reported then. Episodes of one pool within a minute of a reported one count as
- * the same problem, so a pool that keeps running dry is said once and counted.
+ * use, or when the pool has every connection in use and threads waiting for that long. It ends after
+ * {@value #QUIET_MILLIS} ms without any of these; then one finding says how long it lasted, the peak of waiting
+ * threads, the longest wait, the timeouts, and who held the connections (looked at every tick while the pool was full;
+ * the look with the most recorded call sites, then the longest hold, is kept): their call sites, how long they held
+ * them, what they ran. An episode still going after {@value #LONG_EPISODE_SECONDS} s is reported then. Episodes of
+ * one pool within a minute of a reported one count as the same problem, so a pool that keeps running dry is said
+ * once and counted.
  *
  * <p>On application threads this costs a comparison per {@code getConnection()}; everything else runs on the worker.
  */

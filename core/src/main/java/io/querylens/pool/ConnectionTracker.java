@@ -224,7 +224,7 @@ public final class ConnectionTracker {
   static final long SLOW_WAIT_MILLIS = 10;
   private static final long SLOW_WAIT_NANOS = SLOW_WAIT_MILLIS * 1_000_000L;
 
-  /** What one outermost {@code getConnection()} amounted to: a checkout, or a failure (then {@code checkout} is null). */
+  /** What one outermost {@code getConnection()} amounted to: a checkout, or a failure ({@code checkout} null). */
   public record Outcome(TrackedPool pool, long waitNanos, Checkout checkout, boolean timedOut) {}
 
   /** {@code connection} is being closed; returns its checkout, now closed, or null when it was not tracked. */

@@ -1,5 +1,7 @@
 package io.querylens.pool;
 
+import io.querylens.detect.SqlText;
+
 import java.util.Locale;
 
 /**
@@ -35,10 +37,13 @@ public record PoolStatistics(
     StringBuilder text = new StringBuilder(name).append(" (").append(kind.label())
         .append(size > 0 ? ", max " + size : "").append(String.format(Locale.ROOT, "): %,d taken", acquisitions));
     if (acquisitions > 0) {
-      text.append("; wait p50 ").append(ms(waitP50Nanos)).append(", p95 ").append(ms(waitP95Nanos))
-          .append(", p99 ").append(ms(waitP99Nanos)).append(", max ").append(ms(waitMaxNanos))
-          .append("; held p50 ").append(ms(heldP50Nanos)).append(", p95 ").append(ms(heldP95Nanos))
-          .append(", max ").append(ms(heldMaxNanos));
+      text.append("; wait p50 ").append(SqlText.millis(waitP50Nanos))
+          .append(", p95 ").append(SqlText.millis(waitP95Nanos))
+          .append(", p99 ").append(SqlText.millis(waitP99Nanos))
+          .append(", max ").append(SqlText.millis(waitMaxNanos))
+          .append("; held p50 ").append(SqlText.millis(heldP50Nanos))
+          .append(", p95 ").append(SqlText.millis(heldP95Nanos))
+          .append(", max ").append(SqlText.millis(heldMaxNanos));
     }
     text.append("; peak ").append(peakInUse).append(" in use");
     if (kind.isPooled()) {
@@ -48,10 +53,5 @@ public record PoolStatistics(
       text.append("; ").append(failures).append(" failed (").append(timeouts).append(" timed out)");
     }
     return text.toString();
-  }
-
-  private static String ms(long nanos) {
-    double ms = nanos / 1_000_000.0;
-    return ms < 10 ? String.format(Locale.ROOT, "%.1f ms", ms) : String.format(Locale.ROOT, "%,d ms", Math.round(ms));
   }
 }

@@ -160,7 +160,9 @@ public final class Recorder implements HookListener {
       execution.startNanos = System.nanoTime();
       execution.depth = 1;
       if (state.connections.latest() != null) {
+        // Known now for a held connection's holder listing; kept so that complete() need not look it up again.
         ResolvedSql prepared = sql == null ? state.pendingSql(statement) : null;
+        execution.resolved = prepared;
         state.connections.statementStarted(execution.startNanos, prepared == null ? null : prepared.shape(), sql);
       }
       return execution;
@@ -235,6 +237,9 @@ public final class Recorder implements HookListener {
   private ResolvedSql resolve(ThreadState state, Execution execution) {
     if (execution.sql != null) {
       return shapes.resolve(execution.sql);
+    }
+    if (execution.resolved != null) {
+      return execution.resolved; // this thread's pending SQL of the statement, looked up when it started
     }
     ResolvedSql known = preparedSqlOf(state, execution.statement);
     if (known != null) {

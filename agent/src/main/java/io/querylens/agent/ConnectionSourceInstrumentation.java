@@ -36,10 +36,11 @@ final class ConnectionSourceInstrumentation {
   static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
     ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
     return base
-        .advice(named("getConnection").and(takesArguments(0).or(takesArguments(String.class, String.class)))
-            .and(concrete), GetConnectionAdvice.class.getName())
+        .advice(named("getConnection").and(takesArguments(0)).and(concrete), GetConnectionAdvice.class.getName())
+        .advice(named("getConnection").and(takesArguments(String.class, String.class)).and(concrete),
+            GetConnectionWithCredentialsAdvice.class.getName())
         .advice(named("connect").and(takesArguments(String.class, Properties.class)).and(concrete),
-            GetConnectionAdvice.class.getName());
+            ConnectAdvice.class.getName());
   }
 
   static AgentBuilder.RawMatcher tomcatProxyConnection() {
@@ -50,7 +51,7 @@ final class ConnectionSourceInstrumentation {
     return base.advice(named("invoke").and(takesArguments(3)), TomcatCloseAdvice.class.getName());
   }
 
-  /** {@code DataSource.getConnection()}, {@code getConnection(user, password)}, {@code Driver.connect(url, info)}. */
+  /** {@code DataSource.getConnection()}. */
   public static final class GetConnectionAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
     public static Object enter(@Advice.This Object source) {
@@ -62,6 +63,37 @@ final class ConnectionSourceInstrumentation {
         @Advice.Enter Object scope, @Advice.This Object source, @Advice.Return Object connection,
         @Advice.Thrown Throwable thrown) {
       Hooks.afterGetConnection(scope, source, connection, thrown);
+    }
+  }
+
+  /** {@code DataSource.getConnection(user, password)}: as {@link GetConnectionAdvice}, saying credentials were given. */
+  public static final class GetConnectionWithCredentialsAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object enter(@Advice.This Object source) {
+      return Hooks.beforeGetConnectionWithCredentials(source);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.Enter Object scope, @Advice.This Object source, @Advice.Return Object connection,
+        @Advice.Thrown Throwable thrown) {
+      Hooks.afterGetConnection(scope, source, connection, thrown);
+    }
+  }
+
+  /** {@code Driver.connect(url, info)}: as {@link GetConnectionAdvice}, handing over the URL and properties too. */
+  public static final class ConnectAdvice {
+    @Advice.OnMethodEnter(suppress = Throwable.class)
+    public static Object enter(
+        @Advice.This Object driver, @Advice.Argument(0) String url, @Advice.Argument(1) Properties info) {
+      return Hooks.beforeConnect(driver, url, info);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(
+        @Advice.Enter Object scope, @Advice.This Object driver, @Advice.Return Object connection,
+        @Advice.Thrown Throwable thrown) {
+      Hooks.afterGetConnection(scope, driver, connection, thrown);
     }
   }
 

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plain JDBC scenarios, one per argument: {@code nplusone}, {@code fixed}, {@code slow}, {@code fast}, {@code error},
- * {@code repeat-across-units}. Prints its results to stdout so runs with and without the agent can be compared.
+ * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}. Prints its results to stdout so runs with and without the agent can be compared.
  */
 public final class PlainJdbcApp {
 
@@ -27,10 +27,91 @@ public final class PlainJdbcApp {
         case "fast" -> fast(connection);
         case "error" -> error(connection);
         case "repeat-across-units" -> repeatAcrossUnits(connection);
+        case "missing-index" -> missingIndex(connection);
+        case "deep-offset" -> deepOffset(connection);
         default -> throw new IllegalArgumentException(args[0]);
       }
     }
     LOG.info("scenario {} done", args[0]);
+  }
+
+  /** 50,000 parcels looked up by an unindexed tracking code: a missing index. */
+  private static void missingIndex(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("drop table if exists parcels");
+      statement.execute("create table parcels (id bigint primary key, tracking_code varchar(20) not null, "
+          + "status varchar(10) not null)");
+    }
+    try (PreparedStatement insert = connection.prepareStatement(
+        "insert into parcels (id, tracking_code, status) values (?, ?, ?)")) {
+      for (int i = 1; i <= 50_000; i++) {
+        insert.setLong(1, i);
+        insert.setString(2, "TRK" + (1_000_000 + i));
+        insert.setString(3, i % 10 == 0 ? "LOST" : "DELIVERED");
+        insert.addBatch();
+        if (i % 5_000 == 0) {
+          insert.executeBatch();
+        }
+      }
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute(Db.isPostgres() ? "analyze parcels" : "analyze table parcels");
+    }
+    for (int i = 1; i <= 3; i++) {
+      System.out.println(track(connection, "TRK" + (1_000_000 + i * 70)));
+    }
+  }
+
+  /** An activity feed paged by OFFSET, 100 rows a page, to the end of its 3,000 rows. */
+  private static void deepOffset(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("drop table if exists activity");
+      statement.execute("create table activity (id bigint primary key, user_id bigint not null, "
+          + "happened_at timestamp not null)");
+    }
+    try (PreparedStatement insert = connection.prepareStatement(
+        "insert into activity (id, user_id, happened_at) values (?, ?, ?)")) {
+      for (int i = 1; i <= 3_000; i++) {
+        insert.setLong(1, i);
+        insert.setLong(2, i % 40);
+        insert.setTimestamp(3, new java.sql.Timestamp(1_700_000_000_000L + i * 60_000L));
+        insert.addBatch();
+      }
+      insert.executeBatch();
+    }
+    int pages = 0;
+    for (int offset = 0; ; offset += 100) {
+      if (feedPage(connection, offset) == 0) {
+        break;
+      }
+      pages++;
+    }
+    System.out.println(pages + " pages");
+  }
+
+  private static int feedPage(Connection connection, int offset) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "select id, user_id, happened_at from activity order by happened_at desc, id desc limit ? offset ?")) {
+      statement.setInt(1, 100);
+      statement.setInt(2, offset);
+      int rows = 0;
+      try (ResultSet result = statement.executeQuery()) {
+        while (result.next()) {
+          rows++;
+        }
+      }
+      return rows;
+    }
+  }
+
+  private static String track(Connection connection, String code) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "select id, status from parcels where tracking_code = ?")) {
+      statement.setString(1, code);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next() ? rows.getLong(1) + " " + rows.getString(2) : "not found";
+      }
+    }
   }
 
   private static void slow(Connection connection) throws SQLException {

@@ -85,6 +85,25 @@ public interface HookListener {
     return null;
   }
 
+  /** Statements and connections of the calling thread (one of querylens' own) are not to be recorded. */
+  default void suppressCurrentThread() {}
+
+  /**
+   * {@code DataSource.getConnection(user, password)} is about to run: as {@link #beforeGetConnection}; querylens will
+   * not open connections from this source itself (it would not know as whom).
+   */
+  default Object beforeGetConnectionWithCredentials(Object source) {
+    return beforeGetConnection(source);
+  }
+
+  /**
+   * {@code Driver.connect(url, info)} is about to run: as {@link #beforeGetConnection}, with the URL and properties
+   * (credentials included: kept in memory only, to connect for an EXPLAIN; never logged).
+   */
+  default Object beforeConnect(Object driver, String url, java.util.Properties info) {
+    return beforeGetConnection(driver);
+  }
+
   /**
    * The call begun with {@link #beforeGetConnection} returned {@code connection} (null when it threw {@code thrown},
    * or when a driver declined the URL).

@@ -129,6 +129,19 @@ public final class Hooks {
     return listener.beforeGetConnection(source);
   }
 
+  /** The calling thread is querylens' own: what it runs is not recorded. */
+  public static void suppressCurrentThread() {
+    listener.suppressCurrentThread();
+  }
+
+  public static Object beforeGetConnectionWithCredentials(Object source) {
+    return listener.beforeGetConnectionWithCredentials(source);
+  }
+
+  public static Object beforeConnect(Object driver, String url, java.util.Properties info) {
+    return listener.beforeConnect(driver, url, info);
+  }
+
   public static void afterGetConnection(Object scope, Object source, Object connection, Throwable thrown) {
     if (scope != null) {
       listener.afterGetConnection(scope, source, connection, thrown);

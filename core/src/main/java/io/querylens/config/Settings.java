@@ -42,6 +42,13 @@ public final class Settings {
       "Executions of one SELECT shape with the same bind values in one unit of work that make a repeated query.",
       "A count per distinct value set of a shape in a unit of work (up to 256 value sets).");
 
+  public static final Setting<Integer> OFFSET_THRESHOLD = Setting.integer("offset.threshold", 1_000, 1,
+      Integer.MAX_VALUE,
+      "A page read with OFFSET (or LIMIT m, n) skipping at least this many rows is deep OFFSET pagination; the "
+          + "offset is read from the statement or its bound parameter. Pagination without ORDER BY is reported "
+          + "whatever the offset.",
+      "For statements with an OFFSET only: a scan of their SQL for the offset, once per execution.");
+
   public static final Setting<Long> LEAK_THRESHOLD_MS = Setting.millis("leak.threshold.ms", 30_000, 1,
       "A connection held longer than this without being closed is reported as a leak (once, with where it was "
           + "taken); when it is closed at last, a follow-up says after how long. A connection still open when its "
@@ -58,6 +65,28 @@ public final class Settings {
           + "wait p50/p95/p99/max, time held, peak in use, timeouts), one line per pool that was used; 0: only in "
           + "the shutdown summary.", "One log line per used pool per interval.");
 
+  public static final Setting<Boolean> INDEX_ADVICE = Setting.flag("index.advice", true,
+      "Asks the database to plan (EXPLAIN, never run) statement shapes that are slow or frequent, and reports tables "
+          + "read by full scans that an index would serve, with the CREATE INDEX to run (PostgreSQL, proved with a "
+          + "hypothetical index where the HypoPG extension is installed; H2). false: no EXPLAIN is ever sent.",
+      "On querylens' own thread: one EXPLAIN per qualifying shape (at most 10 a second) through a connection of the "
+          + "application's pool, taken only while the pool has one idle and nobody waits; a catalog read per large "
+          + "scanned table (cached for a minute).");
+
+  public static final Setting<Integer> INDEX_MIN_ROWS = Setting.integer("index.min.rows", 10_000, 1, Integer.MAX_VALUE,
+      "A fully scanned table needs at least this many rows (the database's estimate) for a missing index to be "
+          + "reported: scanning a small table is cheaper than using an index.", "");
+
+  public static final Setting<Long> INDEX_EXPLAIN_MIN_MS = Setting.millis("index.explain.min.ms", 1, 0,
+      "A statement shape is planned once one execution takes at least this long (or it has run "
+          + "index.explain.min.executions times). 0 plans every shape.",
+      "One stack walk and one EXPLAIN per qualifying shape, once.");
+
+  public static final Setting<Integer> INDEX_EXPLAIN_MIN_EXECUTIONS = Setting.integer("index.explain.min.executions",
+      50, 1, Integer.MAX_VALUE,
+      "A statement shape is planned once it has run this many times, however fast (or once an execution takes "
+          + "index.explain.min.ms).", "");
+
   public static final Setting<List<String>> APP_PACKAGES = Setting.list("app.packages",
       "package prefixes separated by ;",
       "Package prefixes that count as application code when choosing a finding's call site. Empty: everything "
@@ -71,7 +100,7 @@ public final class Settings {
 
   public static final Setting<List<String>> DETECTORS_DISABLED = Setting.list("detectors.disabled",
       "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query, select-star, "
-          + "connection-leak, pool-exhaustion)",
+          + "offset-pagination, connection-leak, pool-exhaustion, missing-index)",
       "Detectors to switch off.", "");
 
   public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,
@@ -99,8 +128,10 @@ public final class Settings {
 
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
-      REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, BATCH_THRESHOLD, REPEAT_THRESHOLD, LEAK_THRESHOLD_MS,
-      POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, APP_PACKAGES, LOG_PARAMETERS,
+      REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, BATCH_THRESHOLD, REPEAT_THRESHOLD, OFFSET_THRESHOLD,
+      LEAK_THRESHOLD_MS,
+      POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, INDEX_ADVICE, INDEX_MIN_ROWS, INDEX_EXPLAIN_MIN_MS,
+      INDEX_EXPLAIN_MIN_EXECUTIONS, APP_PACKAGES, LOG_PARAMETERS,
       DETECTORS_DISABLED, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,
       ENABLED, CONFIG);
 

@@ -42,6 +42,15 @@ public interface Detector {
   /** Called on the worker about every 100 ms, to look at the open connections and the pools. */
   default void onTick(ConnectionTracker connections, long nowNanos, DetectionSink sink) {}
 
+  /**
+   * Finishes what it does in the background (the missing-index detector plans statements on a thread of its own), for
+   * up to {@code timeoutNanos}: called before a flush or shutdown reads the findings.
+   */
+  default void finishPending(long timeoutNanos) {}
+
+  /** Stops its background work, once, at shutdown. */
+  default void close() {}
+
   /** Turns a detection into the finding users read. */
   Finding describe(Detection detection, SqlAnalyzer analyzer);
 }

@@ -76,6 +76,23 @@ public final class Detectors {
     each(detector -> detector.onTick(connections, nowNanos, sink));
   }
 
+  /** Lets background work finish, sharing {@code timeoutNanos} among the detectors. */
+  public void finishPending(long timeoutNanos) {
+    long deadline = System.nanoTime() + timeoutNanos;
+    each(detector -> detector.finishPending(Math.max(0, deadline - System.nanoTime())));
+  }
+
+  /** Stops background work (every detector, also those switched off after failures). */
+  public void close() {
+    for (Detector detector : detectors) {
+      try {
+        detector.close();
+      } catch (Throwable failed) {
+        Diagnostics.error(detector.id() + " detector", failed);
+      }
+    }
+  }
+
   /** Calls every detector still in use (the worker's callbacks; the application threads' avoid the lambda). */
   private void each(java.util.function.Consumer<Detector> call) {
     for (int i = 0; i < detectors.length; i++) {

@@ -130,7 +130,8 @@ public final class WatchedJdbc {
       if (!method.getName().equals("getConnection")) {
         return call(method, args);
       }
-      Object scope = Hooks.beforeGetConnection(target);
+      Object scope = args == null || args.length == 0 ? Hooks.beforeGetConnection(target)
+          : Hooks.beforeGetConnectionWithCredentials(target);
       Connection watched = null;
       Throwable thrown = null;
       try {

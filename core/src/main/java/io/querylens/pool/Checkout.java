@@ -27,6 +27,10 @@ public final class Checkout {
   private long statementStartNanos;
   private StatementShape runningShape;
   private String runningSql;
+  // Where an unpooled connection came from (a pool's is its pool's source): what an EXPLAIN connects through.
+  Object unpooledSource;
+  String driverUrl;
+  java.util.Properties driverInfo;
 
   Checkout(
       long number, TrackedPool pool, CallSite callSite, String threadName, Object unit, String unitName,
@@ -48,6 +52,24 @@ public final class Checkout {
 
   public TrackedPool pool() {
     return pool;
+  }
+
+  /**
+   * What the connection came from, to open another to the same database: the pool (a {@code DataSource}) for a pooled
+   * connection, else the {@code DataSource} or {@code Driver} the application called; null once a pool was collected.
+   */
+  public Object source() {
+    return pool.kind().isPooled() ? pool.source() : unpooledSource;
+  }
+
+  /** The URL given to {@code Driver.connect} when {@link #source()} is a driver, else null. */
+  public String driverUrl() {
+    return driverUrl;
+  }
+
+  /** The properties (credentials included: never log them) given to {@code Driver.connect}, else null. */
+  public java.util.Properties driverInfo() {
+    return driverInfo;
   }
 
   /** Where the application took the connection; {@link CallSite#UNKNOWN} when it was not recorded (sampling). */

@@ -77,6 +77,17 @@ public final class ConnectionTracker {
    * outermost such call of the thread (a wrapper's and the pool's inside it count as one acquisition).
    */
   public boolean acquiring(ThreadConnections thread, Object source) {
+    return acquiring(thread, source, null, null, false);
+  }
+
+  /**
+   * {@code getConnection()} or {@code Driver.connect(url, info)} is about to run on this thread: as
+   * {@link #acquiring(ThreadConnections, Object)}, also remembering the URL and properties of an outermost call (what
+   * an EXPLAIN later connects with), or that the call gave credentials (then an unpooled source is not connected to by
+   * querylens).
+   */
+  public boolean acquiring(
+      ThreadConnections thread, Object source, String url, java.util.Properties info, boolean credentialsGiven) {
     if (++thread.depth > MAX_NESTING) {
       Diagnostics.error("connection hooks", new IllegalStateException("unbalanced getConnection hooks; resetting"));
       thread.reset();
@@ -85,6 +96,9 @@ public final class ConnectionTracker {
     boolean outermost = thread.depth == 1;
     if (outermost) {
       thread.outerSource = source;
+      thread.connectUrl = url;
+      thread.connectInfo = info;
+      thread.credentialsGiven = credentialsGiven;
       thread.startNanos = System.nanoTime();
     }
     if (thread.poolSource == null && PoolKind.of(source).isPooled()) {
@@ -186,6 +200,11 @@ public final class ConnectionTracker {
       }
       if (checkout.keys.length > 1) {
         open.putIfAbsent(checkout.keys[1], checkout);
+      }
+      if (poolSource == null) {
+        checkout.unpooledSource = thread.credentialsGiven ? null : thread.outerSource;
+        checkout.driverUrl = thread.connectUrl;
+        checkout.driverInfo = thread.connectInfo;
       }
       pool.acquired(waitNanos);
       thread.latest = checkout;

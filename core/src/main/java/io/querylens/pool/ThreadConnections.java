@@ -12,6 +12,11 @@ public final class ThreadConnections {
   int depth;
   long startNanos;
   Object outerSource;
+  /** The URL and properties of the outermost call when it is {@code Driver.connect}, else null. */
+  String connectUrl;
+  java.util.Properties connectInfo;
+  /** Whether the outermost call was {@code getConnection(user, password)}. */
+  boolean credentialsGiven;
   /** The first recognised pool among the nested sources, else null. */
   Object poolSource;
   /** The connections returned by the nested calls, the outer one last; all close with the checkout. */
@@ -64,6 +69,9 @@ public final class ThreadConnections {
     acquiringFrom = null;
     depth = 0;
     outerSource = null;
+    connectUrl = null;
+    connectInfo = null;
+    credentialsGiven = false;
     poolSource = null;
     innerConnection = null;
   }

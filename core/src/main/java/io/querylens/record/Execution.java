@@ -56,6 +56,11 @@ public final class Execution {
     return resolved.shapeSql();
   }
 
+  /** Whether it ran a prepared statement (its {@code ?} are bind markers), not SQL given to {@code execute(sql)}. */
+  public boolean isPrepared() {
+    return sql == null;
+  }
+
   /** The SQL as the application passed it: contains literals; only report it when parameters are shown. */
   public String rawSql() {
     return resolved.raw();
@@ -117,6 +122,14 @@ public final class Execution {
     return thread.thread.get();
   }
 
+  /**
+   * The connection it ran on as querylens tracks it (the one its thread took last and has not closed), or null when
+   * that connection was taken before querylens watched, or is not tracked.
+   */
+  public io.querylens.pool.Checkout checkout() {
+    return thread.connections.latest();
+  }
+
   /** The unit of work it ran in. */
   public UnitOfWork unit() {
     return unit;
@@ -130,6 +143,14 @@ public final class Execution {
       callSite = site;
     }
     return site;
+  }
+
+  /**
+   * The whole number bound to parameter {@code index} (1-based, as in {@code setLong(index, ...)}, up to the 32nd) for
+   * this execution, or {@code Long.MIN_VALUE} when none is known. Call only on the executing thread.
+   */
+  public long boundLong(int index) {
+    return thread.boundLong(statement, index);
   }
 
   /** The current bind values, rendered, or null when parameters are not being kept. */

@@ -101,6 +101,7 @@ public final class Recorder implements HookListener {
   }
 
   /** Marks the current thread as querylens' own: nothing it runs is recorded. */
+  @Override
   public void suppressCurrentThread() {
     threads.get().suppressed = true;
   }
@@ -325,7 +326,11 @@ public final class Recorder implements HookListener {
 
   @Override
   public void onBindLong(Object statement, int index, long value) {
-    bind(statement, index, mix(value), options.keepParameters() ? value : null, false);
+    try {
+      threads.get().bindLong(statement, index, mix(value), value, options.keepParameters() ? value : null);
+    } catch (Throwable failed) {
+      Diagnostics.error("bind hooks", failed);
+    }
   }
 
   @Override
@@ -335,6 +340,16 @@ public final class Recorder implements HookListener {
 
   @Override
   public void onBindObject(Object statement, int index, Object value) {
+    if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
+      // setObject(i, 5000), as JdbcTemplate binds: its whole number is kept too (an OFFSET's value, say).
+      try {
+        threads.get().bindLong(statement, index, hashOf(value), ((Number) value).longValue(),
+            options.keepParameters() ? value : null);
+      } catch (Throwable failed) {
+        Diagnostics.error("bind hooks", failed);
+      }
+      return;
+    }
     bind(statement, index, hashOf(value), options.keepParameters() ? value : null,
         value instanceof String text && !text.isEmpty() && (text.charAt(0) == '%' || text.charAt(0) == '_'));
   }
@@ -563,6 +578,20 @@ public final class Recorder implements HookListener {
 
   @Override
   public Object beforeGetConnection(Object source) {
+    return acquiring(source, null, null, false);
+  }
+
+  @Override
+  public Object beforeGetConnectionWithCredentials(Object source) {
+    return acquiring(source, null, null, true);
+  }
+
+  @Override
+  public Object beforeConnect(Object source, String url, java.util.Properties info) {
+    return acquiring(source, url, info, false);
+  }
+
+  private Object acquiring(Object source, String url, java.util.Properties info, boolean credentialsGiven) {
     ThreadState state = null;
     try {
       if (!enabled || source == null) {
@@ -572,7 +601,7 @@ public final class Recorder implements HookListener {
       if (state.suppressed) {
         return null;
       }
-      connections.acquiring(state.connections, source);
+      connections.acquiring(state.connections, source, url, info, credentialsGiven);
       return state;
     } catch (Throwable failed) {
       Diagnostics.error("connection hooks", failed);

@@ -118,6 +118,22 @@ final class ThreadState {
     slotFor(statement, true).bind(index, valueHash, value, leadingWildcard);
   }
 
+  /** Keeps whole-number bind parameter {@code index} of {@code statement}: as {@link #bind}, and its value. */
+  void bindLong(Object statement, int index, long valueHash, long value, Object kept) {
+    BindSlot slot = slotFor(statement, true);
+    slot.bind(index, valueHash, kept, false);
+    slot.keepLong(index, value);
+  }
+
+  /**
+   * The whole number bound to parameter {@code index} (1-based) of {@code statement} on this thread, or
+   * {@code Long.MIN_VALUE} when none is (another type, not bound, or past the 32nd parameter).
+   */
+  long boundLong(Object statement, int index) {
+    BindSlot slot = statement == null ? null : slotFor(statement, false);
+    return slot == null ? Long.MIN_VALUE : slot.longAt(index);
+  }
+
   /** Forgets the bind values of {@code statement} (cleared or closed). */
   void forgetParameters(Object statement) {
     BindSlot slot = slotFor(statement, false);
@@ -179,6 +195,21 @@ final class ThreadState {
     private long folded;
     /** Bit i set: parameter i (1 to 63) holds a string starting with a LIKE wildcard; later ones are not tracked. */
     long leadingWildcards;
+    /** Bit i set: parameter i holds the whole number {@code longs[i]} (an OFFSET's value, say). */
+    private long wholeNumbers;
+    private final long[] longs = new long[MAX_PARAMETERS + 1];
+
+    void keepLong(int index, long value) {
+      if (index >= 1 && index <= MAX_PARAMETERS) {
+        longs[index] = value;
+        wholeNumbers |= 1L << index;
+      }
+    }
+
+    long longAt(int index) {
+      return index >= 1 && index <= MAX_PARAMETERS && (wholeNumbers & 1L << index) != 0 ? longs[index]
+          : Long.MIN_VALUE;
+    }
 
     BindSlot(boolean keepValues) {
       values = keepValues ? new Object[MAX_PARAMETERS + 1] : null;
@@ -190,6 +221,7 @@ final class ThreadState {
       } else {
         leadingWildcards &= ~wildcardBit(index);
       }
+      wholeNumbers &= ~wildcardBit(index);
       if (index >= 1 && index <= MAX_PARAMETERS) {
         hashes[index] = valueHash;
         if (index > highest) {
@@ -213,6 +245,7 @@ final class ThreadState {
       highest = 0;
       folded = 0;
       leadingWildcards = 0;
+      wholeNumbers = 0;
     }
 
     private static long wildcardBit(int index) {

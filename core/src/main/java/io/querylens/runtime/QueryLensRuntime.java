@@ -9,7 +9,9 @@ import io.querylens.config.Settings;
 import io.querylens.detect.ConnectionLeakDetector;
 import io.querylens.detect.Detector;
 import io.querylens.detect.Detectors;
+import io.querylens.detect.MissingIndexDetector;
 import io.querylens.detect.NPlusOneDetector;
+import io.querylens.detect.OffsetPaginationDetector;
 import io.querylens.detect.PoolExhaustionDetector;
 import io.querylens.detect.RepeatedQueryDetector;
 import io.querylens.detect.SelectStarDetector;
@@ -56,6 +58,8 @@ public final class QueryLensRuntime {
   private static final int MAX_OPEN_PREPARED = 100_000;
   private static final int MAX_OPEN_CONNECTIONS = 100_000;
   private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+  private static final long FLUSH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+  private static final long SHUTDOWN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
   private static volatile QueryLensRuntime active;
@@ -75,8 +79,8 @@ public final class QueryLensRuntime {
     this.config = config;
     this.shapes = new ShapeRegistry(new SqlNormalizer(config.get(Settings.SQL_MAX_LENGTH)),
         config.get(Settings.SHAPES_MAX), this::analyseLater);
-    this.detectors = new Detectors(detectors(config));
-    warnOfUnknownDetectors(config);
+    this.detectors = new Detectors(detectors(config, analyzer));
+    warnOfUnknownDetectors(config, analyzer);
     this.log = new Slf4jFindingSink(mode == Mode.AGENT);
     List<FindingSink> sinks = new ArrayList<>();
     sinks.add(log);
@@ -158,7 +162,13 @@ public final class QueryLensRuntime {
    * Ends idle bursts and reports everything detected so far, on the calling thread, before returning. Lets tests and
    * the API read findings without waiting for the worker.
    */
-  public synchronized void flush() {
+  public void flush() {
+    // Outside the lock: background work (EXPLAINs) reports through the queue the worker drains, not through it.
+    detectors.finishPending(FLUSH_WAIT_NANOS);
+    flushNow();
+  }
+
+  private synchronized void flushNow() {
     long now = System.nanoTime();
     recorder.endIdleBursts(now, false);
     recorder.tickConnections(now);
@@ -171,6 +181,8 @@ public final class QueryLensRuntime {
       return;
     }
     try {
+      detectors.finishPending(SHUTDOWN_WAIT_NANOS);
+      detectors.close();
       LockSupport.unpark(worker);
       worker.join(TimeUnit.SECONDS.toMillis(2));
       synchronized (this) {
@@ -264,21 +276,32 @@ public final class QueryLensRuntime {
    * A fresh set of the detectors {@code config} enables: each with its own memory of what it already reported (a test's
    * capture judges its statements with its own set).
    */
-  public static List<Detector> detectors(QueryLensConfig config) {
+  public static List<Detector> detectors(QueryLensConfig config, SqlAnalyzer analyzer) {
     List<String> disabled = config.get(Settings.DETECTORS_DISABLED);
-    return allDetectors(config).stream().filter(detector -> !disabled.contains(detector.id())).toList();
+    return allDetectors(config, analyzer).stream().filter(detector -> !disabled.contains(detector.id())).toList();
   }
 
   /**
    * The detectors a test's capture judges its statements and connections with: all those {@code config} enables but
-   * pool exhaustion, which concerns the whole pool over time, not one test's share of it (the running querylens still
-   * reports it).
+   * pool exhaustion, which concerns the whole pool over time, not one test's share of it, and missing indexes, which
+   * are planned in the background once per shape for the whole run (the running querylens still reports both).
    */
   public static List<Detector> captureDetectors(QueryLensConfig config) {
-    return detectors(config).stream().filter(detector -> !(detector instanceof PoolExhaustionDetector)).toList();
+    List<String> disabled = config.get(Settings.DETECTORS_DISABLED);
+    return unitDetectors(config).stream().filter(detector -> !disabled.contains(detector.id())).toList();
   }
 
-  private static List<Detector> allDetectors(QueryLensConfig config) {
+  private static List<Detector> allDetectors(QueryLensConfig config, SqlAnalyzer analyzer) {
+    List<Detector> all = new ArrayList<>(unitDetectors(config));
+    all.add(new PoolExhaustionDetector(config.get(Settings.POOL_WAIT_THRESHOLD_MS)));
+    if (config.get(Settings.INDEX_ADVICE)) {
+      all.add(new MissingIndexDetector(analyzer, config.get(Settings.INDEX_MIN_ROWS),
+          config.get(Settings.INDEX_EXPLAIN_MIN_MS), config.get(Settings.INDEX_EXPLAIN_MIN_EXECUTIONS)));
+    }
+    return all;
+  }
+
+  private static List<Detector> unitDetectors(QueryLensConfig config) {
     boolean showParameters = config.get(Settings.LOG_PARAMETERS);
     return List.of(
         new NPlusOneDetector(config.get(Settings.NPLUSONE_THRESHOLD), showParameters),
@@ -286,12 +309,14 @@ public final class QueryLensRuntime {
         new UnbatchedWritesDetector(config.get(Settings.BATCH_THRESHOLD)),
         new RepeatedQueryDetector(config.get(Settings.REPEAT_THRESHOLD), config.get(Settings.NPLUSONE_THRESHOLD)),
         new SelectStarDetector(),
-        new ConnectionLeakDetector(config.get(Settings.LEAK_THRESHOLD_MS)),
-        new PoolExhaustionDetector(config.get(Settings.POOL_WAIT_THRESHOLD_MS)));
+        new OffsetPaginationDetector(config.get(Settings.OFFSET_THRESHOLD)),
+        new ConnectionLeakDetector(config.get(Settings.LEAK_THRESHOLD_MS)));
   }
 
-  private static void warnOfUnknownDetectors(QueryLensConfig config) {
-    List<Detector> all = allDetectors(config);
+  private static void warnOfUnknownDetectors(QueryLensConfig config, SqlAnalyzer analyzer) {
+    List<Detector> all = new ArrayList<>(unitDetectors(config));
+    all.add(new PoolExhaustionDetector(config.get(Settings.POOL_WAIT_THRESHOLD_MS)));
+    all.add(new MissingIndexDetector(analyzer, 1, 0, 1));
     for (String id : config.get(Settings.DETECTORS_DISABLED)) {
       if (all.stream().noneMatch(detector -> detector.id().equals(id))) {
         Diagnostics.say("detectors.disabled names an unknown detector '" + id + "'; known: "

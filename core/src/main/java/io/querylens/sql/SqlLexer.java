@@ -127,20 +127,8 @@ final class SqlLexer {
     return Character.isLetterOrDigit(c) || c == '_' || c == '$' || c == '#';
   }
 
-  /** Returns the index after the closing quote (doubled quotes escape), or the end of input. */
   private static int skipQuoted(String sql, int open, char quote) {
-    int i = open + 1;
-    while (i < sql.length()) {
-      if (sql.charAt(i) == quote) {
-        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-          i += 2;
-          continue;
-        }
-        return i + 1;
-      }
-      i++;
-    }
-    return sql.length();
+    return Quoting.skipQuoted(sql, open, quote);
   }
 
   /**

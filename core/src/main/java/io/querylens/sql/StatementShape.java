@@ -18,12 +18,37 @@ public final class StatementShape {
   private int analyses;
 
   private static final int MAX_ANALYSES = 3;
+  private static final java.lang.invoke.VarHandle PLAN_CLAIMED;
+
+  static {
+    try {
+      PLAN_CLAIMED = java.lang.invoke.MethodHandles.lookup()
+          .findVarHandle(StatementShape.class, "planClaimed", boolean.class);
+    } catch (ReflectiveOperationException impossible) {
+      throw new ExceptionInInitializerError(impossible);
+    }
+  }
+
+  /** Whether someone took on planning this shape (index advice): read on every execution, set once. */
+  private volatile boolean planClaimed;
 
   StatementShape(int id, String sql, StatementKind kind, boolean placeholder) {
     this.id = id;
     this.sql = sql;
     this.kind = kind;
     this.placeholder = placeholder;
+    this.paged = kind == StatementKind.SELECT && PAGED.matcher(sql).find();
+  }
+
+  /** An OFFSET, or MySQL's {@code LIMIT m, n}: what pagination by offset looks like in a shape. */
+  private static final java.util.regex.Pattern PAGED =
+      java.util.regex.Pattern.compile("\\boffset\\b|\\blimit\\s+\\?\\s*,");
+
+  private final boolean paged;
+
+  /** Whether it is a SELECT that skips rows with OFFSET (or {@code LIMIT m, n}): told once, from its text. */
+  public boolean isPaged() {
+    return paged;
   }
 
   /** A small number unique to this shape in this run. */
@@ -69,6 +94,21 @@ public final class StatementShape {
       structure = current;
     }
     return current;
+  }
+
+  /** Whether planning this shape was taken on already (index advice plans each shape once). */
+  public boolean isPlanClaimed() {
+    return planClaimed;
+  }
+
+  /** Takes on planning this shape: true for the one caller that did. */
+  public boolean claimPlan() {
+    return !planClaimed && PLAN_CLAIMED.compareAndSet(this, false, true);
+  }
+
+  /** Gives planning this shape back (it could not be done now): the next qualifying execution may claim it again. */
+  public void releasePlan() {
+    planClaimed = false;
   }
 
   void setStructure(SqlStructure analysed) {

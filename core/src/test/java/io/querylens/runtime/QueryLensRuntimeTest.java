@@ -200,8 +200,8 @@ class QueryLensRuntimeTest {
     }
 
     assertThat(lens.runtime().detectors()).extracting(d -> d.id())
-        .containsExactly("slow-query", "unbatched-writes", "repeated-query", "select-star", "connection-leak",
-            "pool-exhaustion");
+        .containsExactly("slow-query", "unbatched-writes", "repeated-query", "select-star", "offset-pagination",
+            "connection-leak", "pool-exhaustion", "missing-index");
     assertThat(lens.findings()).isEmpty();
   }
 }

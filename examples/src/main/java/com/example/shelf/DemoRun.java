@@ -30,7 +30,8 @@ class DemoRun implements ApplicationRunner {
   @Override
   public void run(ApplicationArguments args) {
     if (args.containsOption("serve")) {
-      LOG.info("Serving on port {}: try /authors, /authors/fixed and /reports/top-customers",
+      LOG.info("Serving on port {}: try /authors, /authors/fixed, /reports/top-customers and "
+          + "/orders?customer=customer1@example.com",
           port());
       return;
     }
@@ -43,6 +44,11 @@ class DemoRun implements ApplicationRunner {
     for (int minAmount = 0; minAmount < 3; minAmount++) {
       LOG.info("GET /reports/top-customers -> {} bytes", client.get()
           .uri("/reports/top-customers?minAmount={amount}", minAmount).retrieve().body(String.class).length());
+    }
+    for (int customer = 1; customer <= 3; customer++) {
+      LOG.info("GET /orders?customer=customer{}@example.com -> {} bytes", customer, client.get()
+          .uri("/orders?customer={email}", "customer" + customer + "@example.com").retrieve().body(String.class)
+          .length());
     }
     LOG.info("Demo done; shutting down.");
     System.exit(SpringApplication.exit(context, () -> 0));

@@ -32,7 +32,7 @@ class DemoWithAgentIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
-  void reportsTheSeededNPlusOneAndSlowQueryInSpringBootsLog(Path java) throws Exception {
+  void reportsTheSeededNPlusOneSlowQueryAndMissingIndexInSpringBootsLog(Path java) throws Exception {
     Path directory = Files.createTempDirectory("querylens-demo-");
     Path report = directory.resolve("findings.jsonl");
     Path out = directory.resolve("out.txt");
@@ -57,6 +57,15 @@ class DemoWithAgentIT {
         .contains("\"type\":\"SLOW_QUERY\"")
         .contains("\"tables\":[\"orders\"]")
         .contains("\"callSite\":\"com.example.shelf.ReportController.topCustomers(ReportController.java:"));
+    assertThat(findings).as(log).anySatisfy(line -> assertThat(line)
+        .contains("\"type\":\"MISSING_INDEX\"")
+        .contains("\"sql\":\"select id, book_id, amount from orders where customer_email = ?\"")
+        .contains("\"tables\":[\"orders\"]")
+        .contains("\"columns\":[\"customer_email\"]")
+        .contains("\"callSite\":\"com.example.shelf.OrderController.ordersOf(OrderController.java:")
+        .contains("\"ddl\":\"CREATE INDEX idx_orders_customer_email ON orders (customer_email)\""));
+    assertThat(findings.stream().filter(line -> line.contains("MISSING_INDEX"))).as("only the missing one: " + log)
+        .hasSize(1);
     assertThat(findings).as("the fixed endpoint reports nothing: " + log)
         .noneMatch(line -> line.contains("left join books"));
     assertThat(findings.stream().filter(line -> line.contains("N_PLUS_ONE"))).as("one finding per problem")

@@ -61,6 +61,51 @@ class PlainJdbcAgentIT {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void reportsAMissingIndexWithTheDdlToRunForADriverManagerConnection(Path jdk, String database) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "missing-index");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).contains("70 LOST").contains("140 LOST").contains("210 LOST");
+    List<String> findings = run.reportLines().stream().filter(line -> line.contains("MISSING_INDEX")).toList();
+    assertThat(findings).as(run.toString()).hasSize(1);
+    boolean postgres = database.startsWith("jdbc:postgresql:");
+    assertThat(findings.get(0))
+        .contains("\"type\":\"MISSING_INDEX\"")
+        .contains("\"sql\":\"select id, status from parcels where tracking_code = ?\"")
+        .contains("\"tables\":[\"parcels\"]")
+        .contains("\"columns\":[\"tracking_code\"]")
+        .contains("\"callSite\":\"com.example.shop.PlainJdbcApp.track(PlainJdbcApp.java:")
+        .contains("\"ddl\":\"CREATE INDEX " + (postgres ? "CONCURRENTLY " : "")
+            + "idx_parcels_tracking_code ON parcels (tracking_code)\"");
+    assertThat(run.stdout()).as(run.toString())
+        .contains("WARN querylens.missing-index - Missing index: parcels is read by ");
+    assertThat(run.stderr()).as(run.toString()).doesNotContain("internal error").doesNotContain("dropping");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void reportsDeepOffsetPaginationOnceWithTheBoundOffsetAndTheKeysetForm(Path jdk, String database)
+      throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "deep-offset");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).contains("30 pages");
+    List<String> findings = run.reportLines().stream().filter(line -> line.contains("OFFSET_PAGINATION")).toList();
+    assertThat(findings).as(run.toString()).hasSize(1);
+    assertThat(findings.get(0))
+        .contains("\"sql\":\"select id, user_id, happened_at from activity order by happened_at desc, id desc "
+            + "limit ? offset ?\"")
+        .contains("\"tables\":[\"activity\"]")
+        .contains("\"callSite\":\"com.example.shop.PlainJdbcApp.feedPage(PlainJdbcApp.java:")
+        .contains("\"offset\":1000")
+        .contains("\"keyset\":\"where (happened_at, id) < (?, ?) order by happened_at desc, id desc limit ?\"");
+    assertThat(run.stdout()).as(run.toString())
+        .contains("WARN querylens.offset-pagination - Deep OFFSET pagination: [select id, user_id, happened_at from "
+            + "activity order by happened_at desc, id desc limit ? offset ?] skipped 1,000 rows to read one page");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
   void reportsNothingForAFastStatement(Path jdk, String database) throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "fast");
 

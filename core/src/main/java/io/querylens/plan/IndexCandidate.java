@@ -1,0 +1,102 @@
+package io.querylens.plan;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.zip.CRC32;
+
+/**
+ * An index that would serve a statement: on one table, its columns in the order that serves it best (equality
+ * columns, then one range column, then the sort columns).
+ *
+ * @param table the table, lower case
+ * @param storedName the table's name as the catalog stores it
+ * @param schema the schema as the catalog stores it, or null
+ * @param columns the index's columns, in order
+ * @param filterColumns the columns the statement filters or joins on (what {@code columns} has before its sort keys);
+ *     empty when the index only serves its ORDER BY
+ * @param equalityColumns those of them compared for equality (or joined on): the index's leading columns
+ */
+public record IndexCandidate(
+    String table, String storedName, String schema, List<IndexColumn> columns, List<String> filterColumns,
+    List<String> equalityColumns) {
+
+  private static final int MAX_NAME = 63;
+
+  public IndexCandidate {
+    columns = List.copyOf(columns);
+    filterColumns = List.copyOf(filterColumns);
+    equalityColumns = List.copyOf(equalityColumns);
+  }
+
+  /**
+   * One key of the index.
+   *
+   * @param name lower-case column name
+   * @param descending true to order it descending (an ORDER BY ... DESC it serves)
+   */
+  public record IndexColumn(String name, boolean descending) {}
+
+  /** The columns' names, in index order. */
+  public List<String> columnNames() {
+    return columns.stream().map(IndexColumn::name).toList();
+  }
+
+  /**
+   * A stable, readable name: {@code idx_<table>_<columns>}, within PostgreSQL's 63 characters (a long one ends with a
+   * hash of the full name, so two long names stay apart).
+   */
+  public String indexName() {
+    String full = "idx_" + table + "_" + String.join("_", columnNames());
+    String clean = full.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    if (clean.length() <= MAX_NAME) {
+      return clean;
+    }
+    CRC32 crc = new CRC32();
+    crc.update(clean.getBytes(StandardCharsets.UTF_8));
+    String hash = String.format("%08x", crc.getValue());
+    return clean.substring(0, MAX_NAME - hash.length() - 1) + "_" + hash;
+  }
+
+  /**
+   * The {@code CREATE INDEX} statement, ready to paste.
+   *
+   * @param concurrently add {@code CONCURRENTLY} (PostgreSQL: builds without blocking writes)
+   * @param defaultSchema the schema tables are found in without naming it (left unqualified); null: never qualify;
+   *     "": always qualify when the schema is known
+   * @param foldsToUpper whether the database stores unquoted names in upper case (H2): then a name stored in upper
+   *     case is written unquoted in lower case, else the stored name is written (quoted when it needs to be)
+   */
+  public String ddl(boolean concurrently, String defaultSchema, boolean foldsToUpper) {
+    StringBuilder ddl = new StringBuilder("CREATE INDEX ");
+    if (concurrently) {
+      ddl.append("CONCURRENTLY ");
+    }
+    ddl.append(indexName()).append(" ON ");
+    if (schema != null && defaultSchema != null && !schema.equalsIgnoreCase(defaultSchema)) {
+      ddl.append(name(schema, foldsToUpper)).append('.');
+    }
+    ddl.append(name(storedName, foldsToUpper)).append(" (");
+    for (int i = 0; i < columns.size(); i++) {
+      if (i > 0) {
+        ddl.append(", ");
+      }
+      IndexColumn column = columns.get(i);
+      ddl.append(identifier(column.name()));
+      if (column.descending()) {
+        ddl.append(" DESC");
+      }
+    }
+    return ddl.append(')').toString();
+  }
+
+  private static String name(String stored, boolean foldsToUpper) {
+    return foldsToUpper && stored.equals(stored.toUpperCase(Locale.ROOT))
+        ? identifier(stored.toLowerCase(Locale.ROOT)) : identifier(stored);
+  }
+
+  /** {@code name} as SQL: bare when it is a plain lower-case identifier, else double-quoted. */
+  static String identifier(String name) {
+    return name.matches("[a-z_][a-z0-9_$]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
+  }
+}

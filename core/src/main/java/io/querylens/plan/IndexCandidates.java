@@ -1,0 +1,120 @@
+package io.querylens.plan;
+
+import io.querylens.plan.IndexCandidate.IndexColumn;
+import io.querylens.plan.IndexCatalog.ExistingIndex;
+import io.querylens.sql.SqlStructure;
+import io.querylens.sql.SqlStructure.ColumnRef;
+import io.querylens.sql.SqlStructure.Operator;
+import io.querylens.sql.SqlStructure.Predicate;
+import io.querylens.sql.SqlStructure.SortKey;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Chooses the index a fully scanned table lacks, from what the statement does with the table's columns: equality
+ * columns first ({@code =}, {@code IN}, join conditions), then one range column ({@code <}, {@code BETWEEN}), then the
+ * ORDER BY columns when they all belong to the table and no range column stands before them in another order. A
+ * column wrapped in a function or compared with LIKE is no key for a plain index and is left out. Pure logic: no
+ * database.
+ */
+final class IndexCandidates {
+
+  private IndexCandidates() {}
+
+  /**
+   * What {@link #choose} decided.
+   *
+   * @param candidate the index to suggest, or null
+   * @param coveredBy an existing index that already leads with the candidate's columns (so it is not missing, the
+   *     planner chose not to use it), or null
+   * @param defeated predicates on this table that keep an index from being used, one line each ("email is wrapped in
+   *     a function")
+   */
+  record Choice(IndexCandidate candidate, ExistingIndex coveredBy, List<String> defeated) {}
+
+  static Choice choose(SqlStructure structure, QueryPlan.TableScan scan, List<ExistingIndex> existing) {
+    String table = scan.table();
+    boolean onlyTable = structure.tables().size() == 1;
+    List<String> equality = new ArrayList<>();
+    List<String> range = new ArrayList<>();
+    List<String> defeated = new ArrayList<>();
+    for (Predicate predicate : structure.predicates()) {
+      if (!belongs(predicate.column(), table, onlyTable)) {
+        continue;
+      }
+      String column = predicate.column().column();
+      if (predicate.wrappedInFunction()) {
+        addDistinct(defeated, column + " is wrapped in a function or cast");
+        continue;
+      }
+      if (predicate.operator() == Operator.EQUALITY || predicate.operator() == Operator.IN) {
+        addDistinct(equality, column);
+      } else if (predicate.operator() == Operator.RANGE) {
+        addDistinct(range, column);
+      } else if (predicate.operator() == Operator.LIKE && predicate.leadingWildcard()) {
+        addDistinct(defeated, column + " is compared with LIKE '%...' (a leading wildcard)");
+      }
+    }
+    for (ColumnRef join : structure.joinColumns()) {
+      if (belongs(join, table, onlyTable)) {
+        addDistinct(equality, join.column());
+      }
+    }
+    range.removeAll(equality);
+    List<IndexColumn> columns = new ArrayList<>();
+    equality.forEach(column -> columns.add(new IndexColumn(column, false)));
+    List<String> filterColumns = new ArrayList<>(equality);
+    String rangeColumn = range.isEmpty() ? null : range.get(0);
+    List<SortKey> sort = sortKeys(structure, table, onlyTable);
+    if (rangeColumn != null) {
+      filterColumns.add(rangeColumn);
+      boolean sortStartsWithRange = !sort.isEmpty() && sort.get(0).column().column().equals(rangeColumn);
+      columns.add(new IndexColumn(rangeColumn, sortStartsWithRange && sort.get(0).descending()));
+      if (sortStartsWithRange) {
+        addSortKeys(columns, sort.subList(1, sort.size()));
+      }
+    } else {
+      addSortKeys(columns, sort);
+    }
+    if (columns.isEmpty()) {
+      return new Choice(null, null, List.copyOf(defeated));
+    }
+    IndexCandidate candidate = new IndexCandidate(table, scan.storedName(), scan.schema(), columns,
+        filterColumns, equality);
+    String leading = columns.get(0).name();
+    for (ExistingIndex index : existing) {
+      if (!index.columns().isEmpty() && index.columns().get(0).equals(leading)) {
+        return new Choice(candidate, index, List.copyOf(defeated));
+      }
+    }
+    return new Choice(candidate, null, List.copyOf(defeated));
+  }
+
+  private static List<SortKey> sortKeys(SqlStructure structure, String table, boolean onlyTable) {
+    for (SortKey key : structure.orderBy()) {
+      if (!belongs(key.column(), table, onlyTable)) {
+        return List.of();
+      }
+    }
+    return structure.orderBy();
+  }
+
+  private static void addSortKeys(List<IndexColumn> columns, List<SortKey> keys) {
+    for (SortKey key : keys) {
+      String name = key.column().column();
+      if (columns.stream().noneMatch(column -> column.name().equals(name))) {
+        columns.add(new IndexColumn(name, key.descending()));
+      }
+    }
+  }
+
+  private static boolean belongs(ColumnRef column, String table, boolean onlyTable) {
+    return column.table() == null ? onlyTable : column.table().equals(table);
+  }
+
+  private static void addDistinct(List<String> list, String value) {
+    if (!list.contains(value)) {
+      list.add(value);
+    }
+  }
+}

@@ -1,0 +1,157 @@
+package com.example.shipping;
+
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import javax.sql.DataSource;
+
+/**
+ * A shipping service's data access over one big table, {@code shipments_<suffix>}: the statements the missing-index
+ * tests run, each from its own method so that findings name it as the call site.
+ */
+public final class Shipments {
+
+  private final DataSource dataSource;
+  private final String table;
+
+  public Shipments(DataSource dataSource, String table) {
+    this.dataSource = dataSource;
+    this.table = table;
+  }
+
+  /** Creates {@code table} with {@code rows} shipments spread over 500 carriers, on H2 or PostgreSQL. */
+  public static void createSchema(DataSource dataSource, String table, int rows, boolean postgres)
+      throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("create table " + table + " (id bigint primary key, carrier_id int not null, "
+          + "shipped_at timestamp not null, status varchar(16) not null, note varchar(40) not null)");
+      statement.execute(postgres
+          ? "insert into " + table + " select g, g % 500, timestamp '2026-01-01' + g * interval '1 minute', "
+              + "case g % 3 when 0 then 'NEW' when 1 then 'SENT' else 'DONE' end, 'note ' || g "
+              + "from generate_series(1, " + rows + ") g"
+          : "insert into " + table + " select x, mod(x, 500), timestamp '2026-01-01 00:00:00' + x * interval '1' "
+              + "minute, case mod(x, 3) when 0 then 'NEW' when 1 then 'SENT' else 'DONE' end, 'note ' || x "
+              + "from system_range(1, " + rows + ")");
+      if (postgres) {
+        statement.execute("analyze " + table);
+      } else {
+        statement.execute("analyze table " + table);
+      }
+    }
+  }
+
+  /** Unindexed equality filter. */
+  public int byCarrier(int carrierId) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
+        connection.prepareStatement("select id, note from " + table + " where carrier_id = ?")) {
+      statement.setInt(1, carrierId);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** Equality filter and sort: wants (carrier_id, shipped_at desc). */
+  public int latestForCarrier(int carrierId, int limit) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select id, shipped_at from " + table + " where carrier_id = ? order by shipped_at desc limit ?")) {
+      statement.setInt(1, carrierId);
+      statement.setInt(2, limit);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** Primary-key lookup. */
+  public int byId(long id) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
+        connection.prepareStatement("select id, note from " + table + " where id = ?")) {
+      statement.setLong(1, id);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** A filter on the note wrapped in a function: an index on note cannot serve it. */
+  public int byNoteIgnoringCase(String note) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
+        connection.prepareStatement("select id from " + table + " where lower(note) = ?")) {
+      statement.setString(1, note);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** A filter on a column of three values: an index would not pay. */
+  public int byStatus(String status) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
+        connection.prepareStatement("select id from " + table + " where status = ?")) {
+      statement.setString(1, status);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** A filter on the note itself. */
+  public int byNote(String note) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
+        connection.prepareStatement("select id from " + table + " where note = ?")) {
+      statement.setString(1, note);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** One page by OFFSET, newest first, offset and page size bound. */
+  public int page(int offset, int size) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select id, shipped_at from " + table + " order by shipped_at desc, id desc limit ? offset ?")) {
+      statement.setInt(1, size);
+      statement.setInt(2, offset);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** One page by OFFSET, written into the SQL. */
+  public int pageWithLiterals(int offset, int size) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      return drain(statement.executeQuery("select id, note from " + table + " order by id limit " + size
+          + " offset " + offset));
+    }
+  }
+
+  /** One page after the given shipment (keyset pagination). */
+  public int pageAfter(long afterId, int size) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select id, note from " + table + " where id > ? order by id limit ?")) {
+      statement.setLong(1, afterId);
+      statement.setInt(2, size);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** One page with no order. */
+  public int pageInAnyOrder(int offset, int size) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select id, note from " + table + " limit ? offset ?")) {
+      statement.setInt(1, size);
+      statement.setInt(2, offset);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** The carrier compared with a decimal literal: PostgreSQL casts the column, so its index cannot be used. */
+  public int byCarrierAsDecimal(BigDecimal carrierId) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("select id from " + table + " where carrier_id = "
+            + carrierId.toPlainString())) {
+      return drain(rows);
+    }
+  }
+
+  private static int drain(ResultSet rows) throws SQLException {
+    try (rows) {
+      int count = 0;
+      while (rows.next()) {
+        count++;
+      }
+      return count;
+    }
+  }
+}

@@ -1,0 +1,268 @@
+package io.querylens.detect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.example.shipping.Shipments;
+import io.querylens.QueryLens;
+import io.querylens.bootstrap.HookListener;
+import io.querylens.bootstrap.Hooks;
+import io.querylens.config.QueryLensConfig;
+import io.querylens.config.Settings;
+import io.querylens.finding.Finding;
+import io.querylens.finding.FindingType;
+import io.querylens.finding.Severity;
+import io.querylens.runtime.QueryLensRuntime;
+import io.querylens.testing.TestDatabases;
+import io.querylens.testing.TestDatabases.TestDatabase;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.MethodSource;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * The missing-index detector on real databases, through the data source wrapper over a HikariCP pool: a 100,000-row
+ * table filtered by an unindexed column yields one finding with the table, columns and DDL, and running that DDL
+ * makes it go away; primary-key lookups, indexed lookups, a filter on a column of three values and small tables
+ * yield nothing; equality plus ORDER BY gets
+ * the composite index in the right order; on PostgreSQL (where {@code .ci/run} installs HypoPG) the candidate is
+ * proved with a hypothetical index.
+ */
+@ParameterizedClass(name = "on {0}")
+@MethodSource("io.querylens.testing.TestDatabases#all")
+class MissingIndexOnDatabasesTest {
+
+  private static final int ROWS = 100_000;
+  private static final String APP = "com.example.shipping.Shipments.";
+
+  @Parameter TestDatabase database;
+
+  private HikariDataSource pool;
+  private String table;
+  private final java.util.List<String> tables = new java.util.ArrayList<>();
+  private QueryLensRuntime runtime;
+
+  @BeforeEach
+  void open() throws SQLException {
+    pool = database.pool();
+    table = "shipments_" + TestDatabases.uniqueSuffix();
+    create(table, ROWS);
+    if (database.isPostgres()) {
+      execute("create extension if not exists hypopg");
+    }
+  }
+
+  @AfterEach
+  void close() throws SQLException {
+    try {
+      stopQueryLens();
+      if (database.isPostgres() && pool != null) {
+        for (String each : tables) {
+          execute("drop table if exists " + each);
+        }
+      }
+    } finally {
+      if (pool != null) {
+        pool.close();
+      }
+    }
+  }
+
+  private void create(String name, int rows) throws SQLException {
+    tables.add(name);
+    Shipments.createSchema(pool, name, rows, database.isPostgres());
+  }
+
+  private void execute(String sql) throws SQLException {
+    try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  @FunctionalInterface
+  interface Work {
+    void run(Shipments shipments) throws Exception;
+  }
+
+  /** Runs {@code work} on {@code onTable} under a fresh querylens and returns its missing-index findings. */
+  private List<Finding> missingIndexes(String onTable, Work work) throws Exception {
+    startQueryLens();
+    DataSource watched = QueryLens.wrap(pool);
+    work.run(new Shipments(watched, onTable));
+    runtime.flush();
+    List<Finding> found = runtime.findings().stream()
+        .filter(finding -> finding.type() == FindingType.MISSING_INDEX).toList();
+    stopQueryLens();
+    return found;
+  }
+
+  private void startQueryLens() {
+    stopQueryLens();
+    runtime = QueryLensRuntime.start(QueryLensConfig.builder()
+        .set(Settings.SUMMARY, Settings.SummaryMode.NEVER)
+        .set(Settings.INDEX_EXPLAIN_MIN_MS, 0L)
+        .build(), QueryLensRuntime.Mode.LIBRARY, false);
+  }
+
+  private void stopQueryLens() {
+    if (runtime != null) {
+      runtime.shutdown();
+      runtime = null;
+    }
+    Hooks.install(HookListener.NO_OP);
+    Hooks.installCaptureBridge(null);
+  }
+
+  @Test
+  void anUnindexedFilterOnABigTableIsReportedWithItsDdlUntilTheIndexExists() throws Exception {
+    List<Finding> findings = missingIndexes(table, shipments -> {
+      for (int carrier = 1; carrier <= 3; carrier++) {
+        assertThat(shipments.byCarrier(carrier)).isEqualTo(ROWS / 500);
+      }
+    });
+
+    assertThat(findings).hasSize(1);
+    Finding finding = findings.get(0);
+    String ddl = (database.isPostgres() ? "CREATE INDEX CONCURRENTLY " : "CREATE INDEX ") + "idx_" + table
+        + "_carrier_id ON " + table + " (carrier_id)";
+    assertThat(finding.severity()).isEqualTo(Severity.WARN);
+    assertThat(finding.detectorId()).isEqualTo("missing-index");
+    assertThat(finding.tables()).containsExactly(table);
+    assertThat(finding.columns()).containsExactly("carrier_id");
+    assertThat(finding.sql()).isEqualTo("select id, note from " + table + " where carrier_id = ?");
+    assertThat(finding.callSite()).startsWith(APP + "byCarrier(Shipments.java:");
+    assertThat(finding.count()).isBetween(1L, 3L); // executions so far when the plan came back
+    assertThat(finding.details()).containsEntry("ddl", ddl).containsEntry("tableRows", (long) ROWS);
+    assertThat(finding.message())
+        .startsWith("Missing index: " + table + " is read by "
+            + (database.isPostgres() ? "a sequential scan" : "a full table scan") + " (100,000 rows")
+        .contains("Candidate index on " + table + " (carrier_id): ");
+    assertThat(finding.suggestion()).startsWith("Create it: " + ddl);
+    if (database.isPostgres()) {
+      assertThat(finding.details()).containsEntry("verified", true).containsKeys("costBefore", "costAfter");
+      assertThat((Double) finding.details().get("costAfter"))
+          .isLessThanOrEqualTo((Double) finding.details().get("costBefore") / 2);
+      assertThat(finding.message()).contains("~99.").contains("with it (checked with a hypothetical index)");
+    } else {
+      assertThat(finding.details()).containsEntry("verified", false).doesNotContainKey("costAfter");
+      assertThat(finding.message()).contains("unverified (H2 cannot test an index without building it)");
+    }
+
+    execute(ddl);
+    assertThat(missingIndexes(table, shipments -> shipments.byCarrier(7))).isEmpty();
+  }
+
+  @Test
+  void primaryKeyAndIndexedLookupsUnselectiveFiltersAndSmallTablesYieldNothing() throws Exception {
+    execute("create index idx_" + table + "_note on " + table + " (note)");
+    String small = "shipments_" + TestDatabases.uniqueSuffix();
+    create(small, 2_000);
+
+    List<Finding> findings = missingIndexes(table, shipments -> {
+      shipments.byId(42);
+      shipments.byNote("note 42");
+      shipments.byStatus("NEW");
+      new Shipments(QueryLens.wrap(pool), small).byCarrier(3);
+    });
+
+    assertThat(findings).isEmpty();
+  }
+
+  @Test
+  void noConnectionIsTakenFromAPoolWithNoneToSpareUntilOneIsFree() throws Exception {
+    startQueryLens();
+    DataSource watched = QueryLens.wrap(pool);
+    List<Connection> held = new java.util.ArrayList<>();
+    try {
+      for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
+        held.add(watched.getConnection());
+      }
+      Shipments onHeld = new Shipments(heldConnection(held.get(0)), table);
+      onHeld.byCarrier(5);
+      runtime.flush();
+      assertThat(runtime.findings()).filteredOn(finding -> finding.type() == FindingType.MISSING_INDEX).isEmpty();
+      assertThat(pool.getHikariPoolMXBean().getTotalConnections()).isEqualTo(pool.getMaximumPoolSize());
+    } finally {
+      for (Connection connection : held) {
+        connection.close();
+      }
+    }
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+    List<Finding> found = List.of();
+    while (found.isEmpty() && System.nanoTime() - deadline < 0) {
+      Thread.sleep(100);
+      runtime.flush();
+      found = runtime.findings().stream().filter(finding -> finding.type() == FindingType.MISSING_INDEX).toList();
+    }
+    assertThat(found).as("planned once a connection was free again").hasSize(1);
+  }
+
+  /** A data source handing out {@code connection} again and again, its close() doing nothing: it stays held. */
+  private static DataSource heldConnection(Connection connection) {
+    Connection unclosable = (Connection) java.lang.reflect.Proxy.newProxyInstance(
+        MissingIndexOnDatabasesTest.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> method.getName().equals("close") ? null : invoke(connection, method, args));
+    return (DataSource) java.lang.reflect.Proxy.newProxyInstance(MissingIndexOnDatabasesTest.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> unclosable);
+  }
+
+  private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (java.lang.reflect.InvocationTargetException failed) {
+      throw failed.getCause();
+    }
+  }
+
+  @Test
+  void equalityAndOrderBySuggestTheCompositeIndexInThatOrder() throws Exception {
+    List<Finding> findings = missingIndexes(table, shipments -> shipments.latestForCarrier(17, 20));
+
+    assertThat(findings).hasSize(1);
+    Finding finding = findings.get(0);
+    assertThat(finding.columns()).containsExactly("carrier_id");
+    assertThat(finding.details()).containsEntry("indexColumns", List.of("carrier_id", "shipped_at"))
+        .containsEntry("ddl", (database.isPostgres() ? "CREATE INDEX CONCURRENTLY " : "CREATE INDEX ") + "idx_"
+            + table + "_carrier_id_shipped_at ON " + table + " (carrier_id, shipped_at DESC)");
+    assertThat(finding.callSite()).startsWith(APP + "latestForCarrier(Shipments.java:");
+  }
+
+  @Test
+  void aFunctionOnAnIndexedColumnIsReportedAsDefeatingItsIndex() throws Exception {
+    String index = "idx_" + table + "_note";
+    execute("create index " + index + " on " + table + " (note)");
+
+    List<Finding> findings = missingIndexes(table, shipments -> shipments.byNoteIgnoringCase("note 42"));
+
+    assertThat(findings).hasSize(1);
+    Finding finding = findings.get(0);
+    assertThat(finding.columns()).containsExactly("note");
+    assertThat(finding.details()).containsEntry("defeatedIndex", database.isPostgres() ? index : index.toUpperCase())
+        .doesNotContainKey("ddl");
+    assertThat(finding.message()).contains("exists but cannot be used: note is wrapped in a function or cast");
+  }
+
+  @Test
+  void aCastOfAnIndexedColumnIsReportedOnPostgres() throws Exception {
+    String index = "idx_" + table + "_carrier_id";
+    execute("create index " + index + " on " + table + " (carrier_id)");
+
+    List<Finding> findings = missingIndexes(table, shipments -> shipments.byCarrierAsDecimal(new BigDecimal("7.0")));
+
+    if (database.isPostgres()) {
+      assertThat(findings).hasSize(1);
+      assertThat(findings.get(0).details()).containsEntry("defeatedIndex", index);
+      assertThat(findings.get(0).message()).contains("carrier_id is compared through a type cast");
+    } else {
+      assertThat(findings).isEmpty(); // H2 converts the value, not the column, and uses the index
+    }
+  }
+}

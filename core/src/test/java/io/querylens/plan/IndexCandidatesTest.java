@@ -1,0 +1,178 @@
+package io.querylens.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.querylens.internal.JsonReader;
+import io.querylens.plan.IndexCatalog.ExistingIndex;
+import io.querylens.sql.SqlAnalyzer;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** How candidates are chosen and written, and how plans are read: pure logic, no database. */
+class IndexCandidatesTest {
+
+  private static final SqlAnalyzer ANALYZER = new SqlAnalyzer();
+
+  @AfterAll
+  static void closeAnalyzer() {
+    ANALYZER.close();
+  }
+
+  private static QueryPlan.TableScan scan(String table) {
+    return new QueryPlan.TableScan(table, table, "public", 10, null);
+  }
+
+  private static IndexCandidates.Choice choose(String sql, String table, ExistingIndex... existing) {
+    return IndexCandidates.choose(ANALYZER.analyze(sql), scan(table), List.of(existing));
+  }
+
+  @Test
+  void equalityColumnsComeFirstThenOneRangeColumnThenNoSortAfterARange() {
+    IndexCandidate candidate = choose(
+        "select * from orders o where o.created_at > ? and o.status = ? and o.customer_id = ? order by o.total",
+        "orders").candidate();
+
+    assertThat(candidate.columnNames()).containsExactly("status", "customer_id", "created_at");
+    assertThat(candidate.filterColumns()).containsExactly("status", "customer_id", "created_at");
+  }
+
+  @Test
+  void sortKeysFollowTheEqualityColumnsWithTheirDirection() {
+    IndexCandidate candidate = choose(
+        "select id from shipments where carrier_id = ? order by shipped_at desc limit ?", "shipments").candidate();
+
+    assertThat(candidate.columns()).containsExactly(new IndexCandidate.IndexColumn("carrier_id", false),
+        new IndexCandidate.IndexColumn("shipped_at", true));
+    assertThat(candidate.filterColumns()).containsExactly("carrier_id");
+    assertThat(candidate.ddl(true, "public", false))
+        .isEqualTo("CREATE INDEX CONCURRENTLY idx_shipments_carrier_id_shipped_at ON shipments "
+            + "(carrier_id, shipped_at DESC)");
+  }
+
+  @Test
+  void aRangeColumnThatIsAlsoTheSortKeyKeepsTheSortAfterIt() {
+    IndexCandidate candidate = choose(
+        "select id from events where tenant_id = ? and at >= ? order by at desc, id", "events").candidate();
+
+    assertThat(candidate.columnNames()).containsExactly("tenant_id", "at", "id");
+  }
+
+  @Test
+  void joinColumnsOfTheScannedTableAreEqualityColumns() {
+    IndexCandidate candidate = choose(
+        "select o.id from customers c join orders o on o.customer_id = c.id where c.email = ?", "orders")
+        .candidate();
+
+    assertThat(candidate.columnNames()).containsExactly("customer_id");
+  }
+
+  @Test
+  void wrappedColumnsAndLeadingWildcardsAreReasonsNotKeys() {
+    IndexCandidates.Choice choice = choose("select id from users where lower(email) = ?", "users",
+        new ExistingIndex("users_email_key", List.of("email")));
+
+    assertThat(choice.candidate()).isNull();
+    assertThat(choice.defeated()).containsExactly("email is wrapped in a function or cast");
+
+    IndexCandidates.Choice like = choose("select id from users where name like '%son'", "users");
+    assertThat(like.candidate()).isNull();
+    assertThat(like.defeated()).containsExactly("name is compared with LIKE '%...' (a leading wildcard)");
+  }
+
+  @Test
+  void anIndexLeadingWithTheFirstColumnCoversTheCandidate() {
+    IndexCandidates.Choice choice = choose("select id from orders where status = ?", "orders",
+        new ExistingIndex("orders_pkey", List.of("id")), new ExistingIndex("idx_status_created", List.of("status",
+            "created_at")));
+
+    assertThat(choice.coveredBy().name()).isEqualTo("idx_status_created");
+  }
+
+  @Test
+  void columnsOfOtherTablesAreNotTheScannedTablesBusiness() {
+    assertThat(choose("select o.id from orders o join customers c on c.id = o.customer_id where c.country = ?",
+        "orders").candidate().columnNames()).containsExactly("customer_id");
+    assertThat(choose("select id from orders order by created_at", "customers").candidate()).isNull();
+  }
+
+  @Test
+  void longNamesStayWithinSixtyThreeCharactersAndApart() {
+    IndexCandidate one = new IndexCandidate("a_rather_long_table_name_for_shipments", "x", null,
+        List.of(new IndexCandidate.IndexColumn("carrier_identifier", false),
+            new IndexCandidate.IndexColumn("shipped_at_timestamp", false)), List.of("carrier_identifier"),
+        List.of("carrier_identifier"));
+    IndexCandidate two = new IndexCandidate("a_rather_long_table_name_for_shipments", "x", null,
+        List.of(new IndexCandidate.IndexColumn("carrier_identifier", false),
+            new IndexCandidate.IndexColumn("shipped_at_timestamp_2", false)), List.of("carrier_identifier"),
+        List.of("carrier_identifier"));
+
+    assertThat(one.indexName()).hasSize(63).startsWith("idx_a_rather_long_table_name_for_shipments_carrier");
+    assertThat(one.indexName()).isNotEqualTo(two.indexName());
+  }
+
+  @Test
+  void ddlQuotesOddNamesAndQualifiesOtherSchemas() {
+    IndexCandidate candidate = new IndexCandidate("Order Lines", "Order Lines", "sales",
+        List.of(new IndexCandidate.IndexColumn("order_id", false)), List.of("order_id"),
+        List.of("order_id"));
+
+    assertThat(candidate.ddl(false, "public", false)).isEqualTo(
+        "CREATE INDEX idx_order_lines_order_id ON sales.\"Order Lines\" (order_id)");
+    IndexCandidate h2 = new IndexCandidate("orders", "ORDERS", "PUBLIC",
+        List.of(new IndexCandidate.IndexColumn("customer_id", false)), List.of("customer_id"), List.of("customer_id"));
+    assertThat(h2.ddl(false, "PUBLIC", true)).isEqualTo("CREATE INDEX idx_orders_customer_id ON orders (customer_id)");
+  }
+
+  @Test
+  void bindMarkersAreNumberedOutsideQuotesCommentsAndDollarQuotes() {
+    PostgresPlanner.Numbered numbered = PostgresPlanner.number(
+        "select '?', \"a?\", $$ ? $$, data ?? 'k' from t -- ?\n where a = ? /* ? */ and b = ?");
+
+    assertThat(numbered.sql()).isEqualTo(
+        "select '?', \"a?\", $$ ? $$, data ? 'k' from t -- ?\n where a = $1 /* ? */ and b = $2");
+    assertThat(numbered.markers()).isEqualTo(2);
+  }
+
+  @Test
+  void postgresJsonPlansGiveTheSequentialScansAndTheTotalCost() {
+    QueryPlan plan = PostgresPlanner.parse("""
+        [{"Plan": {"Node Type": "Limit", "Total Cost": 1993.69, "Plans": [
+          {"Node Type": "Sort", "Plans": [
+            {"Node Type": "Seq Scan", "Relation Name": "ship", "Schema": "public", "Plan Rows": 200,
+             "Filter": "(ship.carrier_id = $1)"}]},
+          {"Node Type": "Index Scan", "Relation Name": "carriers", "Plan Rows": 1}]}}]""");
+
+    assertThat(plan.totalCost()).isEqualTo(1993.69);
+    assertThat(plan.scans()).containsExactly(
+        new QueryPlan.TableScan("ship", "ship", "public", 200, "(ship.carrier_id = $1)"));
+  }
+
+  @Test
+  void h2PlansGiveTableScansAndIndexesReadWhole() {
+    List<QueryPlan.TableScan> scans = H2Planner.scans("""
+        SELECT "S"."ID" FROM "PUBLIC"."SHIP" "S"
+            /* PUBLIC.SHIP.tableScan */
+        INNER JOIN "PUBLIC"."CARRIER" "C"
+            /* PUBLIC.PRIMARY_KEY_2: ID = S.CARRIER_ID */
+            ON 1=1
+        INNER JOIN "APP"."NOTES" "N"
+            /* APP.IDX_NOTE */
+            ON 1=1""");
+
+    assertThat(scans).containsExactly(new QueryPlan.TableScan("ship", "SHIP", "PUBLIC", Double.NaN, null),
+        new QueryPlan.TableScan("notes", "NOTES", "APP", Double.NaN, null));
+  }
+
+  @Test
+  void theJsonReaderReadsWhatExplainPrintsAndRefusesWhatItDoesNot() {
+    assertThat(JsonReader.read("{\"a\": [1, 2.5e1, true, null, \"x\\\"\\u00e9\"], \"b\": {}}"))
+        .isEqualTo(Map.of("a", java.util.Arrays.asList(1.0, 25.0, true, null, "x\"é"), "b", Map.of()));
+    assertThatThrownBy(() -> JsonReader.read("{\"a\": }")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> JsonReader.read("[".repeat(10_000))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nested deeper");
+    assertThatThrownBy(() -> JsonReader.read("[1] x")).hasMessageContaining("text after the value");
+  }
+}

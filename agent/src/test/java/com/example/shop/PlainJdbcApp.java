@@ -1,16 +1,18 @@
 package com.example.shop;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Plain JDBC scenarios, one per argument: {@code nplusone}, {@code fixed}, {@code slow}, {@code fast}, {@code error},
- * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}. Prints its results to stdout so runs with and without the agent can be compared.
+ * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}. Prints its results to stdout so runs with and without the agent can be compared.
  */
 public final class PlainJdbcApp {
 
@@ -18,6 +20,10 @@ public final class PlainJdbcApp {
 
   public static void main(String[] args) throws Exception {
     LOG.info("scenario {} on {}", args[0], Db.isPostgres() ? "postgresql" : "h2");
+    if (args[0].equals("quick-exit")) {
+      quickExit();
+      return;
+    }
     try (Connection connection = Db.connect()) {
       Db.seedUsersAndProfiles(connection, 40);
       switch (args[0]) {
@@ -101,6 +107,31 @@ public final class PlainJdbcApp {
         }
       }
       return rows;
+    }
+  }
+
+  /**
+   * What a short test program does: an in-memory H2 database that lives only while its one connection is open (no
+   * DB_CLOSE_DELAY), 30,000 rows, two lookups by an unindexed column, and the program ends.
+   */
+  private static void quickExit() throws SQLException {
+    String url = Db.isPostgres() ? Db.url() : "jdbc:h2:mem:quick";
+    try (Connection connection = DriverManager.getConnection(url)) {
+      try (Statement statement = connection.createStatement()) {
+        statement.execute("drop table if exists accounts");
+        statement.execute("create table accounts (id bigint primary key, email varchar(60) not null)");
+        statement.execute(Db.isPostgres()
+            ? "insert into accounts select g, 'user' || g || '@example.com' from generate_series(1, 30000) g"
+            : "insert into accounts select x, 'user' || x || '@example.com' from system_range(1, 30000)");
+      }
+      for (String email : List.of("user77@example.com", "user78@example.com")) {
+        try (PreparedStatement statement = connection.prepareStatement("select id from accounts where email = ?")) {
+          statement.setString(1, email);
+          try (ResultSet rows = statement.executeQuery()) {
+            System.out.println(rows.next() ? "account " + rows.getLong(1) : "no account");
+          }
+        }
+      }
     }
   }
 

@@ -42,6 +42,9 @@ public interface Detector {
   /** Called on the worker about every 100 ms, to look at the open connections and the pools. */
   default void onTick(ConnectionTracker connections, long nowNanos, DetectionSink sink) {}
 
+  /** Starts its background work, if it has any; called once when querylens starts, on the starting thread. */
+  default void start() {}
+
   /**
    * Finishes what it does in the background (the missing-index detector plans statements on a thread of its own), for
    * up to {@code timeoutNanos}: called before a flush or shutdown reads the findings.

@@ -76,6 +76,11 @@ public final class Detectors {
     each(detector -> detector.onTick(connections, nowNanos, sink));
   }
 
+  /** Starts background work (each detector guarded). */
+  public void start() {
+    each(Detector::start);
+  }
+
   /** Lets background work finish, sharing {@code timeoutNanos} among the detectors. */
   public void finishPending(long timeoutNanos) {
     long deadline = System.nanoTime() + timeoutNanos;

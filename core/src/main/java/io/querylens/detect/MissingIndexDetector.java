@@ -87,10 +87,13 @@ public final class MissingIndexDetector implements Detector {
             : "defeated " + advice.defeatedIndex());
   }
 
-  /** Starts the advisor's thread, from querylens' worker, once a shape waits to be planned. */
+  /**
+   * Starts the advisor's thread with querylens, so that the first shape is planned at once (an application that runs
+   * a query and exits gives it little time; an in-memory database may be gone soon after).
+   */
   @Override
-  public void onTick(io.querylens.pool.ConnectionTracker connections, long nowNanos, DetectionSink sink) {
-    advisor.startIfNeeded();
+  public void start() {
+    advisor.start();
   }
 
   @Override

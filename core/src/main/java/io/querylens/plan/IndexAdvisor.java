@@ -79,8 +79,8 @@ public final class IndexAdvisor implements AutoCloseable {
   }
 
   /**
-   * Queues {@code request}; never blocks, starts no thread (querylens' worker does, see {@link #startIfNeeded}).
-   * Returns false when it was dropped (queue full, or closed).
+   * Queues {@code request}; never blocks, starts no thread (see {@link #start}). Returns false when it was dropped
+   * (queue full, or closed).
    */
   public boolean submit(Request request) {
     if (closed) {
@@ -100,11 +100,11 @@ public final class IndexAdvisor implements AutoCloseable {
   }
 
   /**
-   * Starts the advisor's thread once there is work for it; called from querylens' worker (and before a flush), so
-   * the thread inherits nothing from an application thread (no context class loader, no inheritable thread locals).
+   * Starts the advisor's thread, when querylens starts: never from an application thread's JDBC call, and inheriting
+   * nothing (no context class loader, no inheritable thread locals). Idempotent.
    */
-  public void startIfNeeded() {
-    if (thread == null && !closed && inFlight.get() > 0) {
+  public void start() {
+    if (thread == null && !closed) {
       synchronized (this) {
         if (thread == null) {
           Thread started = new Thread(null, this::work, THREAD_NAME, 0, false);
@@ -137,7 +137,9 @@ public final class IndexAdvisor implements AutoCloseable {
    * look, up to 100 ms ago, is often free again by now). True when all are done.
    */
   public boolean awaitIdle(long timeoutNanos) {
-    startIfNeeded();
+    if (thread == null) {
+      return inFlight.get() == 0; // not started (a detector made outside a running querylens)
+    }
     long now = System.nanoTime();
     long deadline = now + timeoutNanos;
     long graceDeadline = now + TimeUnit.MILLISECONDS.toNanos(POOL_GRACE_MILLIS);

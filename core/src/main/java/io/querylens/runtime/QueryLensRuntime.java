@@ -116,6 +116,7 @@ public final class QueryLensRuntime {
     QueryLensRuntime runtime = new QueryLensRuntime(config, mode);
     runtime.worker.start();
     if (config.get(Settings.ENABLED)) {
+      runtime.detectors.start();
       Hooks.install(runtime.recorder);
       Hooks.installCaptureBridge(new CaptureService(runtime));
     } else {

@@ -84,6 +84,20 @@ class PlainJdbcAgentIT {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void reportsAMissingIndexForAProgramThatQueriesTwiceAndExits(Path jdk, String database) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "quick-exit");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).contains("account 77").contains("account 78");
+    List<String> findings = run.reportLines().stream().filter(line -> line.contains("MISSING_INDEX")).toList();
+    assertThat(findings).as(run.toString()).singleElement().asString()
+        .contains("\"tables\":[\"accounts\"]")
+        .contains("\"columns\":[\"email\"]")
+        .contains("idx_accounts_email ON accounts (email)");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
   void reportsDeepOffsetPaginationOnceWithTheBoundOffsetAndTheKeysetForm(Path jdk, String database)
       throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "deep-offset");

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plain JDBC scenarios, one per argument: {@code nplusone}, {@code fixed}, {@code slow}, {@code fast}, {@code error},
- * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}. Prints its results to stdout so runs with and without the agent can be compared.
+ * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}, {@code unbounded}. Prints its results to stdout so runs with and without the agent can be compared.
  */
 public final class PlainJdbcApp {
 
@@ -35,6 +35,7 @@ public final class PlainJdbcApp {
         case "repeat-across-units" -> repeatAcrossUnits(connection);
         case "missing-index" -> missingIndex(connection);
         case "deep-offset" -> deepOffset(connection);
+        case "unbounded" -> unbounded(connection);
         default -> throw new IllegalArgumentException(args[0]);
       }
     }
@@ -133,6 +134,29 @@ public final class PlainJdbcApp {
         }
       }
     }
+  }
+
+  /** An "export" that reads a whole 12,000-row table into memory at once. */
+  private static void unbounded(Connection connection) throws SQLException {
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("drop table if exists audit_log");
+      statement.execute("create table audit_log (id bigint primary key, actor varchar(20) not null)");
+      statement.execute(Db.isPostgres()
+          ? "insert into audit_log select g, 'actor' || (g % 7) from generate_series(1, 12000) g"
+          : "insert into audit_log select x, 'actor' || mod(x, 7) from system_range(1, 12000)");
+    }
+    System.out.println(exportAuditLog(connection).size() + " entries exported");
+  }
+
+  private static List<String> exportAuditLog(Connection connection) throws SQLException {
+    List<String> lines = new java.util.ArrayList<>();
+    try (PreparedStatement statement = connection.prepareStatement("select id, actor from audit_log");
+        ResultSet rows = statement.executeQuery()) {
+      while (rows.next()) {
+        lines.add(rows.getLong(1) + "," + rows.getString(2));
+      }
+    }
+    return lines;
   }
 
   private static String track(Connection connection, String code) throws SQLException {

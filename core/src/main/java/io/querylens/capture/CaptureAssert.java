@@ -98,6 +98,20 @@ public final class CaptureAssert {
     return this;
   }
 
+  /**
+   * No query returned more than {@code max} rows (as read from the driver's result set: H2, PostgreSQL; queries whose
+   * rows are not known pass).
+   */
+  public CaptureAssert maxRows(long max) {
+    List<CapturedStatement> bigger = matching(statement -> statement.rows() > max);
+    if (!bigger.isEmpty()) {
+      fail(listing(String.format(java.util.Locale.ROOT, "Expected every query to return at most %,d rows, %d returned"
+          + " more:", max, bigger.size()), bigger)
+          + "\n  Fix: page (LIMIT), filter or aggregate in SQL; stream with a fetch size when every row is needed.");
+    }
+    return this;
+  }
+
   /** No select ran twice with the same values: the second time could have been served from what the first read. */
   public CaptureAssert noRepeatedSelects() {
     List<List<CapturedStatement>> repeated = groupsOfSeveral(

@@ -11,9 +11,10 @@ final class CaptureWire {
   static Object[] encode(CapturedStatement statement) {
     return new Object[] {statement.sql(), statement.kind().name(), statement.duration().toNanos(), statement.batch(),
         statement.batchSize(), statement.setBased(), statement.failed(), statement.threadName(), statement.callSite(),
-        statement.valuesId(), statement.inlineLiterals(), statement.leadingWildcard()};
+        statement.valuesId(), statement.inlineLiterals(), statement.leadingWildcard(), statement.rows()};
   }
 
+  /** Fields an agent must send at least; {@code rows}, the 13th, came later and reads as unknown when missing. */
   static final int FIELDS = 12;
 
   static CapturedStatement decode(Object[] fields) {
@@ -30,6 +31,7 @@ final class CaptureWire {
     }
     return new CapturedStatement((String) fields[0], kind, Duration.ofNanos((Long) fields[2]), (Boolean) fields[3],
         (Integer) fields[4], (Boolean) fields[5], (Boolean) fields[6], (String) fields[7], (String) fields[8],
-        (Integer) fields[9], (Boolean) fields[10], (Boolean) fields[11]);
+        (Integer) fields[9], (Boolean) fields[10], (Boolean) fields[11],
+        fields.length > 12 && fields[12] instanceof Long rows ? rows : -1L);
   }
 }

@@ -22,6 +22,8 @@ import java.time.Duration;
  *     it tells nothing about them
  * @param inlineLiterals whether its SQL carried literal values instead of bind parameters
  * @param leadingWildcard whether it filters with {@code LIKE '%...'} (a literal or a bound value starting with % or _)
+ * @param rows the rows a query returned, read from the driver's result set (H2, PostgreSQL); -1 when not known (other
+ *     drivers, statements that are not queries)
  */
 public record CapturedStatement(
     String sql,
@@ -35,9 +37,13 @@ public record CapturedStatement(
     String callSite,
     int valuesId,
     boolean inlineLiterals,
-    boolean leadingWildcard) {
+    boolean leadingWildcard,
+    long rows) {
 
-  /** One line for a failure message: {@code insert into t (a) values (?) [batch of 50] 3 ms at Service.m(...)}. */
+  /**
+   * One line for a failure message: {@code insert into t (a) values (?) [batch of 50] 3 ms at Service.m(...)}, with
+   * {@code (20,000 rows)} at the end for a query whose rows are known.
+   */
   public String describe() {
     StringBuilder text = new StringBuilder(sql);
     if (batch) {
@@ -46,6 +52,9 @@ public record CapturedStatement(
     text.append(' ').append(SqlText.millis(duration.toNanos()));
     if (callSite != null) {
       text.append(" at ").append(callSite);
+    }
+    if (rows >= 0) {
+      text.append(String.format(java.util.Locale.ROOT, " (%,d %s)", rows, rows == 1 ? "row" : "rows"));
     }
     return text.toString();
   }

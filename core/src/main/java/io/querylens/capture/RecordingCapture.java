@@ -172,7 +172,8 @@ final class RecordingCapture {
       statements.add(new CapturedStatement(sql, kind, Duration.ofNanos(execution.durationNanos()),
           execution.isBatch(), execution.batchSize(), !execution.isBatch() && execution.isSetBased(),
           execution.failed(), execution.threadName(), execution.callSite().toString(), valuesId(execution),
-          execution.hasInlineLiterals(), leadingWildcard));
+          execution.hasInlineLiterals(), leadingWildcard,
+          kind == StatementKind.SELECT && !execution.failed() ? execution.returnedRows() : -1));
     } else if (statements.size() == MAX_KEPT && total == MAX_KEPT + 1) {
       Diagnostics.dropped("captured statements", "a capture saw more than " + MAX_KEPT
           + " statements; further ones are counted, not kept");

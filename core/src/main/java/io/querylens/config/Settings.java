@@ -49,6 +49,12 @@ public final class Settings {
           + "whatever the offset.",
       "For statements with an OFFSET only: a scan of their SQL for the offset, once per execution.");
 
+  public static final Setting<Integer> ROWS_THRESHOLD = Setting.integer("rows.threshold", 10_000, 1,
+      Integer.MAX_VALUE,
+      "A SELECT without any row limit that returns at least this many rows is an unbounded result set (rows read "
+          + "from the driver's result set: H2 and PostgreSQL).",
+      "For queries without a limit that take 50 µs or more: a few reflective calls on the driver's result set.");
+
   public static final Setting<Long> LEAK_THRESHOLD_MS = Setting.millis("leak.threshold.ms", 30_000, 1,
       "A connection held longer than this without being closed is reported as a leak (once, with where it was "
           + "taken); when it is closed at last, a follow-up says after how long. A connection still open when its "
@@ -100,7 +106,7 @@ public final class Settings {
 
   public static final Setting<List<String>> DETECTORS_DISABLED = Setting.list("detectors.disabled",
       "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query, select-star, "
-          + "offset-pagination, connection-leak, pool-exhaustion, missing-index)",
+          + "offset-pagination, unbounded-result-set, connection-leak, pool-exhaustion, missing-index)",
       "Detectors to switch off.", "");
 
   public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,
@@ -129,7 +135,7 @@ public final class Settings {
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, BATCH_THRESHOLD, REPEAT_THRESHOLD, OFFSET_THRESHOLD,
-      LEAK_THRESHOLD_MS,
+      ROWS_THRESHOLD, LEAK_THRESHOLD_MS,
       POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, INDEX_ADVICE, INDEX_MIN_ROWS, INDEX_EXPLAIN_MIN_MS,
       INDEX_EXPLAIN_MIN_EXECUTIONS, APP_PACKAGES, LOG_PARAMETERS,
       DETECTORS_DISABLED, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,

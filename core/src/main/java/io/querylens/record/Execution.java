@@ -153,6 +153,15 @@ public final class Execution {
     return thread.boundLong(statement, index);
   }
 
+  /**
+   * The rows the query returned, read from the driver's result set without touching a row (H2, PostgreSQL), or -1
+   * when that cannot be told. Costs a few reflective calls: ask only when it matters. Call only on the executing
+   * thread, during {@code onExecution}.
+   */
+  public long returnedRows() {
+    return ResultRows.returned(nestedStatement != null ? nestedStatement : statement);
+  }
+
   /** The current bind values, rendered, or null when parameters are not being kept. */
   public String parameters() {
     return thread.renderParameters(statement);

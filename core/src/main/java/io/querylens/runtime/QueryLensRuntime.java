@@ -17,6 +17,7 @@ import io.querylens.detect.RepeatedQueryDetector;
 import io.querylens.detect.SelectStarDetector;
 import io.querylens.detect.SlowQueryDetector;
 import io.querylens.detect.UnbatchedWritesDetector;
+import io.querylens.detect.UnboundedResultSetDetector;
 import io.querylens.finding.Finding;
 import io.querylens.internal.BoundedQueue;
 import io.querylens.internal.Diagnostics;
@@ -116,9 +117,10 @@ public final class QueryLensRuntime {
     QueryLensRuntime runtime = new QueryLensRuntime(config, mode);
     runtime.worker.start();
     if (config.get(Settings.ENABLED)) {
-      runtime.detectors.start();
       Hooks.install(runtime.recorder);
       Hooks.installCaptureBridge(new CaptureService(runtime));
+      // After the recorder is installed: background threads tell it, first thing, that what they run is not recorded.
+      runtime.detectors.start();
     } else {
       Hooks.install(HookListener.NO_OP);
     }
@@ -311,6 +313,7 @@ public final class QueryLensRuntime {
         new RepeatedQueryDetector(config.get(Settings.REPEAT_THRESHOLD), config.get(Settings.NPLUSONE_THRESHOLD)),
         new SelectStarDetector(),
         new OffsetPaginationDetector(config.get(Settings.OFFSET_THRESHOLD)),
+        new UnboundedResultSetDetector(config.get(Settings.ROWS_THRESHOLD)),
         new ConnectionLeakDetector(config.get(Settings.LEAK_THRESHOLD_MS)));
   }
 

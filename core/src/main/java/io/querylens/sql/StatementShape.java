@@ -38,6 +38,18 @@ public final class StatementShape {
     this.kind = kind;
     this.placeholder = placeholder;
     this.paged = kind == StatementKind.SELECT && PAGED.matcher(sql).find();
+    this.limited = kind == StatementKind.SELECT && LIMITED.matcher(sql).find();
+  }
+
+  /** A row limit in any form: LIMIT, FETCH FIRST/NEXT, TOP, ROWNUM. */
+  private static final java.util.regex.Pattern LIMITED = java.util.regex.Pattern.compile(
+      "\\blimit\\b|\\bfetch\\s+(first|next)\\b|\\btop\\s*\\(?\\s*[?0-9]|\\brownum\\b");
+
+  private final boolean limited;
+
+  /** Whether it is a SELECT that limits its rows somewhere (LIMIT, FETCH FIRST, TOP, ROWNUM): told once. */
+  public boolean isLimited() {
+    return limited;
   }
 
   /** An OFFSET, or MySQL's {@code LIMIT m, n}: what pagination by offset looks like in a shape. */

@@ -22,6 +22,11 @@ public final class Shipments {
     this.table = table;
   }
 
+  /** The table it reads. */
+  public String table() {
+    return table;
+  }
+
   /** Creates {@code table} with {@code rows} shipments spread over 500 carriers, on H2 or PostgreSQL. */
   public static void createSchema(DataSource dataSource, String table, int rows, boolean postgres)
       throws SQLException {
@@ -94,6 +99,30 @@ public final class Shipments {
     try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
         connection.prepareStatement("select id from " + table + " where note = ?")) {
       statement.setString(1, note);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** Every shipment: an unbounded result. */
+  public int all() throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
+        connection.prepareStatement("select id, note from " + table)) {
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** The first hundred shipments. */
+  public int firstHundred() throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
+        connection.prepareStatement("select id, note from " + table + " order by id limit 100")) {
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** How many shipments there are. */
+  public int count() throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
+        connection.prepareStatement("select count(*) from " + table)) {
       return drain(statement.executeQuery());
     }
   }

@@ -201,12 +201,12 @@ class CaptureAssertTest {
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("no running detector for MISSING_INDEX");
         assertThatThrownBy(
-            () -> capture.assertThat().noFindings(FindingType.N_PLUS_ONE, FindingType.UNBOUNDED_RESULT_SET))
+            () -> capture.assertThat().noFindings(FindingType.N_PLUS_ONE, FindingType.POOL_EXHAUSTION))
             .isInstanceOf(IllegalStateException.class)
-            .hasMessageContaining("UNBOUNDED_RESULT_SET");
+            .hasMessageContaining("POOL_EXHAUSTION");
         assertThat(capture.judgedTypes()).containsExactlyInAnyOrder(FindingType.N_PLUS_ONE, FindingType.SLOW_QUERY,
             FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY, FindingType.SELECT_STAR,
-            FindingType.OFFSET_PAGINATION, FindingType.CONNECTION_LEAK);
+            FindingType.OFFSET_PAGINATION, FindingType.UNBOUNDED_RESULT_SET, FindingType.CONNECTION_LEAK);
       }
     }
   }
@@ -251,7 +251,7 @@ class CaptureAssertTest {
         capture.assertThat().noFindings();
         assertThat(capture.judgedTypes()).containsExactlyInAnyOrder(FindingType.SLOW_QUERY,
             FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY, FindingType.SELECT_STAR,
-            FindingType.OFFSET_PAGINATION, FindingType.CONNECTION_LEAK);
+            FindingType.OFFSET_PAGINATION, FindingType.UNBOUNDED_RESULT_SET, FindingType.CONNECTION_LEAK);
         assertThatThrownBy(() -> capture.assertThat().noNPlusOne())
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("no running detector for N_PLUS_ONE");

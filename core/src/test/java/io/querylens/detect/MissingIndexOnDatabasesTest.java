@@ -96,10 +96,18 @@ class MissingIndexOnDatabasesTest {
   private List<Finding> missingIndexes(String onTable, Work work) throws Exception {
     startQueryLens();
     DataSource watched = QueryLens.wrap(pool);
-    work.run(new Shipments(watched, onTable));
-    runtime.flush();
-    List<Finding> found = runtime.findings().stream()
-        .filter(finding -> finding.type() == FindingType.MISSING_INDEX).toList();
+    List<Finding> found;
+    try (io.querylens.capture.QueryCapture capture =
+        QueryLens.capture(io.querylens.capture.CaptureScope.ALL_THREADS)) {
+      work.run(new Shipments(watched, onTable));
+      runtime.flush();
+      found = runtime.findings().stream().filter(finding -> finding.type() == FindingType.MISSING_INDEX).toList();
+      capture.close();
+      assertThat(capture.statements()).as("querylens' own EXPLAINs and catalog reads are never recorded")
+          .allSatisfy(statement -> assertThat(statement.sql()).startsWith("select ").doesNotContain("explain")
+              .doesNotContain("information_schema").doesNotContain("pg_class").doesNotContain("hypopg")
+              .doesNotContain("count(*)"));
+    }
     stopQueryLens();
     return found;
   }

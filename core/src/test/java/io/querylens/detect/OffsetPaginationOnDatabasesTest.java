@@ -3,22 +3,16 @@ package io.querylens.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.shipping.Shipments;
-import com.zaxxer.hikari.HikariDataSource;
 import io.querylens.QueryLens;
-import io.querylens.bootstrap.HookListener;
-import io.querylens.bootstrap.Hooks;
 import io.querylens.capture.QueryCapture;
-import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
 import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
 import io.querylens.finding.Severity;
-import io.querylens.runtime.QueryLensRuntime;
 import io.querylens.testing.TestDatabases;
+import io.querylens.testing.PoolLens;
 import io.querylens.testing.TestDatabases.TestDatabase;
-import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,40 +34,19 @@ class OffsetPaginationOnDatabasesTest {
 
   @Parameter TestDatabase database;
 
-  private HikariDataSource pool;
-  private String table;
-  private QueryLensRuntime runtime;
+  private PoolLens lens;
   private Shipments shipments;
 
   @BeforeEach
   void open() throws SQLException {
-    pool = database.pool();
-    table = "pages_" + TestDatabases.uniqueSuffix();
-    Shipments.createSchema(pool, table, 5_000, database.isPostgres());
-    runtime = QueryLensRuntime.start(QueryLensConfig.builder()
-        .set(Settings.SUMMARY, Settings.SummaryMode.NEVER)
-        .set(Settings.INDEX_ADVICE, false)
-        .build(), QueryLensRuntime.Mode.LIBRARY, false);
-    shipments = new Shipments(QueryLens.wrap(pool), table);
+    lens = new PoolLens(database, settings -> settings.set(Settings.INDEX_ADVICE, false));
+    shipments = lens.shipments("pages", 5_000);
   }
 
   @AfterEach
   void close() throws SQLException {
-    if (runtime != null) {
-      runtime.shutdown();
-    }
-    Hooks.install(HookListener.NO_OP);
-    Hooks.installCaptureBridge(null);
-    if (pool != null) {
-      try {
-        if (database.isPostgres()) {
-          try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
-            statement.execute("drop table if exists " + table);
-          }
-        }
-      } finally {
-        pool.close();
-      }
+    if (lens != null) {
+      lens.close();
     }
   }
 
@@ -103,12 +76,12 @@ class OffsetPaginationOnDatabasesTest {
     Finding finding = findings.get(0);
     assertThat(finding.severity()).isEqualTo(Severity.WARN);
     assertThat(finding.detectorId()).isEqualTo("offset-pagination");
-    assertThat(finding.tables()).containsExactly(table);
+    assertThat(finding.tables()).containsExactly(shipments.table());
     assertThat(finding.columns()).containsExactly("shipped_at", "id");
     assertThat(finding.callSite()).startsWith(APP + "page(Shipments.java:");
     assertThat(finding.details()).containsEntry("offset", 1_000L).containsEntry("threshold", 1_000L)
         .containsEntry("keyset", "where (shipped_at, id) < (?, ?) order by shipped_at desc, id desc limit ?");
-    assertThat(finding.message()).startsWith("Deep OFFSET pagination: [select id, shipped_at from " + table
+    assertThat(finding.message()).startsWith("Deep OFFSET pagination: [select id, shipped_at from " + shipments.table()
         + " order by shipped_at desc, id desc limit ? offset ?] skipped 1,000 rows to read one page, from " + APP
         + "page(Shipments.java:");
     assertThat(finding.suggestion()).startsWith("Page by key instead (keyset pagination)");

@@ -98,6 +98,25 @@ class PlainJdbcAgentIT {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void reportsAnUnboundedResultSetWithTheRowsItReturned(Path jdk, String database) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "unbounded");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).contains("12000 entries exported");
+    List<String> findings = run.reportLines().stream().filter(line -> line.contains("UNBOUNDED_RESULT_SET"))
+        .toList();
+    assertThat(findings).as(run.toString()).singleElement().asString()
+        .contains("\"sql\":\"select id, actor from audit_log\"")
+        .contains("\"callSite\":\"com.example.shop.PlainJdbcApp.exportAuditLog(PlainJdbcApp.java:")
+        .contains("\"count\":12000")
+        .contains("\"rows\":12000");
+    assertThat(run.stdout()).as(run.toString())
+        .contains("WARN querylens.unbounded-result-set - Unbounded result set: [select id, actor from audit_log] "
+            + "returned 12,000 rows with no LIMIT");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
   void reportsDeepOffsetPaginationOnceWithTheBoundOffsetAndTheKeysetForm(Path jdk, String database)
       throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "deep-offset");

@@ -1,0 +1,63 @@
+package io.querylens.testing;
+
+import com.example.shipping.Shipments;
+import com.zaxxer.hikari.HikariDataSource;
+import io.querylens.QueryLens;
+import io.querylens.bootstrap.HookListener;
+import io.querylens.bootstrap.Hooks;
+import io.querylens.config.QueryLensConfig;
+import io.querylens.config.Settings;
+import io.querylens.runtime.QueryLensRuntime;
+import io.querylens.testing.TestDatabases.TestDatabase;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * querylens in library mode (no summary, then the given settings) over a HikariCP pool on one test database, with
+ * {@link Shipments} tables made on demand. Closing it shuts querylens down, uninstalls the hooks, drops the tables
+ * (PostgreSQL) and closes the pool.
+ */
+public final class PoolLens implements AutoCloseable {
+
+  public final TestDatabase database;
+  public final HikariDataSource pool;
+  public final QueryLensRuntime runtime;
+  private final List<String> tables = new ArrayList<>();
+
+  public PoolLens(TestDatabase database, UnaryOperator<QueryLensConfig.Builder> settings) {
+    this.database = database;
+    this.pool = database.pool();
+    this.runtime = QueryLensRuntime.start(settings.apply(QueryLensConfig.builder()
+        .set(Settings.SUMMARY, Settings.SummaryMode.NEVER)).build(), QueryLensRuntime.Mode.LIBRARY, false);
+  }
+
+  /** A new shipments table of {@code rows} rows, read through the watched pool. */
+  public Shipments shipments(String prefix, int rows) throws SQLException {
+    String table = prefix + "_" + TestDatabases.uniqueSuffix();
+    tables.add(table);
+    Shipments.createSchema(pool, table, rows, database.isPostgres());
+    return new Shipments(QueryLens.wrap(pool), table);
+  }
+
+  @Override
+  public void close() throws SQLException {
+    try {
+      runtime.shutdown();
+      Hooks.install(HookListener.NO_OP);
+      Hooks.installCaptureBridge(null);
+      if (database.isPostgres()) {
+        for (String table : tables) {
+          try (Connection connection = pool.getConnection(); Statement statement = connection.createStatement()) {
+            statement.execute("drop table if exists " + table);
+          }
+        }
+      }
+    } finally {
+      pool.close();
+    }
+  }
+}

@@ -9,9 +9,10 @@ import java.util.List;
 /**
  * How many rows a query returned, read from the driver's own result set right after {@code executeQuery}, without
  * touching a row: H2 ({@code ResultInterface.getRowCount()}) and PostgreSQL (the rows it received, when it received
- * them all: no cursor left open by a fetch size). Pool wrappers are unwrapped. Other drivers, lazy results and
- * anything that fails read as unknown (-1). Asked only for slowish queries without a limit, so it costs nothing on the
- * fast path.
+ * them all: no cursor left open by a fetch size). Pool wrappers are unwrapped, and p6spy's statement information
+ * read through. Other drivers, lazy results and
+ * anything that fails read as unknown (-1). Asked only for slowish queries without a limit, and for the queries a
+ * test's capture records, so it costs nothing on the fast path.
  */
 final class ResultRows {
 
@@ -67,9 +68,29 @@ final class ResultRows {
         ? -1 : list.size();
   }
 
+  /**
+   * For what a feed hands over as the statement that is not a JDBC statement itself (p6spy's
+   * {@code StatementInformation}), its public {@code getStatement()} returning the driver's, or null.
+   */
+  private static final ClassValue<Method> HOLDERS = new ClassValue<>() {
+    @Override
+    protected Method computeValue(Class<?> type) {
+      try {
+        Method method = type.getMethod("getStatement");
+        return Statement.class.isAssignableFrom(method.getReturnType()) ? method : null;
+      } catch (NoSuchMethodException | RuntimeException none) {
+        return null;
+      }
+    }
+  };
+
   /** The rows the last query of {@code statement} returned, or -1 when that cannot be told. */
   static long returned(Object statement) {
     try {
+      if (statement != null && !(statement instanceof Statement)) {
+        Method holder = HOLDERS.get(statement.getClass());
+        statement = holder == null ? null : holder.invoke(statement);
+      }
       if (!(statement instanceof Statement jdbc)) {
         return -1;
       }

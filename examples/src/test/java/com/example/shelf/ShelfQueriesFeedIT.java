@@ -75,6 +75,15 @@ class ShelfQueriesFeedIT {
   }
 
   @Test
+  void knowsTheRowsEachQueryReturned(QueryCapture capture) {
+    client.get().uri("/orders?customer={email}", "customer1@example.com").retrieve().body(String.class);
+
+    assertThat(capture.statements()).filteredOn(statement -> statement.sql().startsWith("select id, book_id, amount"))
+        .singleElement().satisfies(statement -> assertThat(statement.rows()).isEqualTo(60));
+    capture.assertThat().maxRows(60);
+  }
+
+  @Test
   void aCaptureOfTheTestsOwnThreadSeesNothingOfTheRequestThread() {
     try (QueryCapture mine = QueryLens.capture("mine", CaptureScope.THIS_THREAD)) {
       client.get().uri("/authors/fixed").retrieve().body(String.class);

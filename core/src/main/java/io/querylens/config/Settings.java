@@ -47,7 +47,7 @@ public final class Settings {
       "A page read with OFFSET (or LIMIT m, n) skipping at least this many rows is deep OFFSET pagination; the "
           + "offset is read from the statement or its bound parameter. Pagination without ORDER BY is reported "
           + "whatever the offset.",
-      "For statements with an OFFSET only: a scan of their SQL for the offset, once per execution.");
+      "For statements with an OFFSET only, until their shape is reported: a scan of their SQL for the offset.");
 
   public static final Setting<Integer> ROWS_THRESHOLD = Setting.integer("rows.threshold", 10_000, 1,
       Integer.MAX_VALUE,

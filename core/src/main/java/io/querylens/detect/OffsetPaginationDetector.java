@@ -5,6 +5,7 @@ import io.querylens.finding.FindingType;
 import io.querylens.finding.Severity;
 import io.querylens.record.Execution;
 import io.querylens.sql.SqlAnalyzer;
+import io.querylens.sql.SqlLexer;
 import io.querylens.sql.SqlStructure;
 import io.querylens.sql.SqlStructure.SortKey;
 import io.querylens.sql.StatementShape;
@@ -18,8 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * is at least {@code offset.threshold}: the database reads and throws away n rows for every page, so each page is
  * slower than the one before. The offset is read from the statement (a literal) or from its bind parameter (a bound
  * whole number). Also pagination without ORDER BY, whose pages may overlap or skip rows. Keyset pagination (no
- * OFFSET) is never reported. Reported once per shape and call site; judged from the first execution after the shape's
- * analysis is ready (made off the application thread), so the very first execution of a shape passes unjudged.
+ * OFFSET) is never reported. Reported once per shape. Costs one field read per statement (whether the shape has an
+ * OFFSET is decided once, from its text); the SQL is tokenized for the offset only for shapes that have one, until one
+ * is reported.
  */
 public final class OffsetPaginationDetector implements Detector {
 
@@ -51,8 +53,8 @@ public final class OffsetPaginationDetector implements Detector {
   @Override
   public void onExecution(Execution execution, DetectionSink sink) {
     StatementShape shape = execution.shape();
-    // One field read for every other statement: the rest only for those with an OFFSET.
-    if (!shape.isPaged() || shape.isPlaceholder() || execution.failed()) {
+    // One field read for every other statement: the rest only for those with an OFFSET not reported yet.
+    if (!shape.isPaged() || shape.isPlaceholder() || execution.failed() || reported.contains(shape)) {
       return;
     }
     long offset = offset(execution);
@@ -60,7 +62,7 @@ public final class OffsetPaginationDetector implements Detector {
     if (offset < threshold && !(unordered && offset > 0)) {
       return;
     }
-    if (reported.contains(shape) || reported.size() >= MAX_REMEMBERED || !reported.add(shape)) {
+    if (reported.size() >= MAX_REMEMBERED || !reported.add(shape)) {
       return;
     }
     String key = FindingType.OFFSET_PAGINATION + "|" + shape.sql();
@@ -90,74 +92,37 @@ public final class OffsetPaginationDetector implements Detector {
    * written in, or {@code {-1, marker}} for the {@code marker}-th bind marker (1-based).
    */
   static long[] offsetIn(String sql) {
+    List<SqlLexer.Token> tokens = SqlLexer.tokenize(sql);
     long[] found = null;
     int markers = 0;
-    int length = sql.length();
-    int i = 0;
-    String previousWord = null;
-    while (i < length) {
-      char c = sql.charAt(i);
-      if (c == '\'' || c == '"' || c == '`') {
-        i = io.querylens.sql.Quoting.skipQuoted(sql, i, c);
-        previousWord = null;
-      } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-        int end = sql.indexOf('\n', i);
-        i = end < 0 ? length : end;
-      } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        i = end < 0 ? length : end + 2;
-      } else if (c == '?') {
+    for (int i = 0; i < tokens.size(); i++) {
+      SqlLexer.Token token = tokens.get(i);
+      if (token.type() == SqlLexer.Type.MARKER) {
         markers++;
-        if ("offset".equals(previousWord)) {
-          found = new long[] {-1, markers};
-        } else if ("limit".equals(previousWord) && nextIsComma(sql, i + 1)) {
-          found = new long[] {-1, markers};
+      }
+      if (i == 0 || token.type() != SqlLexer.Type.MARKER && token.type() != SqlLexer.Type.NUMBER) {
+        continue;
+      }
+      SqlLexer.Token before = tokens.get(i - 1);
+      boolean offset = before.isWord("offset")
+          || before.isWord("limit") && i + 1 < tokens.size() && tokens.get(i + 1).isPunct(',');
+      if (!offset) {
+        continue;
+      }
+      if (token.type() == SqlLexer.Type.MARKER) {
+        found = new long[] {-1, markers};
+      } else if (token.text().chars().allMatch(Character::isDigit)) {
+        long value;
+        try {
+          value = Long.parseLong(token.text());
+        } catch (NumberFormatException huge) {
+          value = Long.MAX_VALUE;
         }
-        previousWord = null;
-        i++;
-      } else if (Character.isDigit(c)) {
-        int end = i;
-        while (end < length && Character.isDigit(sql.charAt(end))) {
-          end++;
-        }
-        boolean offset = "offset".equals(previousWord) || "limit".equals(previousWord) && nextIsComma(sql, end);
-        if (offset && (i == 0 || !Character.isLetterOrDigit(sql.charAt(i - 1)))) {
-          long value;
-          try {
-            value = Long.parseLong(sql.substring(i, end));
-          } catch (NumberFormatException huge) {
-            value = Long.MAX_VALUE;
-          }
-          found = new long[] {value, -1};
-        }
-        previousWord = null;
-        i = end;
-      } else if (Character.isLetter(c) || c == '_') {
-        int end = i;
-        while (end < length && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '_'
-            || sql.charAt(end) == '$')) {
-          end++;
-        }
-        previousWord = sql.substring(i, end).toLowerCase(Locale.ROOT);
-        i = end;
-      } else {
-        if (!Character.isWhitespace(c)) {
-          previousWord = null;
-        }
-        i++;
+        found = new long[] {value, -1};
       }
     }
     return found;
   }
-
-  private static boolean nextIsComma(String sql, int from) {
-    int i = from;
-    while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
-      i++;
-    }
-    return i < sql.length() && sql.charAt(i) == ',';
-  }
-
 
   @Override
   public Finding describe(Detection detection, SqlAnalyzer analyzer) {

@@ -1,6 +1,7 @@
 package io.querylens.plan;
 
 import io.querylens.internal.JsonReader;
+import io.querylens.sql.SqlLexer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -260,63 +261,33 @@ final class PostgresPlanner implements DatabasePlanner {
   /**
    * {@code sql} with its JDBC bind markers numbered ({@code ?} becomes {@code $1}, {@code $2}, ...) and the JDBC escape
    * {@code ??} turned back into PostgreSQL's {@code ?} operator; quotes, quoted identifiers, dollar quotes and comments
-   * are left alone.
+   * are left alone (the markers are {@link SqlLexer}'s).
    */
   record Numbered(String sql, int markers) {}
 
   static Numbered number(String sql) {
     StringBuilder out = new StringBuilder(sql.length() + 16);
     int markers = 0;
-    int i = 0;
-    int length = sql.length();
-    while (i < length) {
-      char c = sql.charAt(i);
-      if (c == '\'' || c == '"') {
-        int end = io.querylens.sql.Quoting.skipQuoted(sql, i, c);
-        out.append(sql, i, end);
-        i = end;
-      } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-        int end = sql.indexOf('\n', i);
-        end = end < 0 ? length : end;
-        out.append(sql, i, end);
-        i = end;
-      } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-        int end = sql.indexOf("*/", i + 2);
-        end = end < 0 ? length : end + 2;
-        out.append(sql, i, end);
-        i = end;
-      } else if (c == '$' && dollarTag(sql, i) != null) {
-        String tag = dollarTag(sql, i);
-        int end = sql.indexOf(tag, i + tag.length());
-        end = end < 0 ? length : end + tag.length();
-        out.append(sql, i, end);
-        i = end;
-      } else if (c == '?') {
-        if (i + 1 < length && sql.charAt(i + 1) == '?') {
-          out.append('?');
-          i += 2;
-        } else {
-          out.append('$').append(++markers);
-          i++;
-        }
-      } else {
-        out.append(c);
+    int copied = 0;
+    List<SqlLexer.Token> tokens = SqlLexer.tokenize(sql);
+    for (int i = 0; i < tokens.size(); i++) {
+      SqlLexer.Token token = tokens.get(i);
+      if (token.type() != SqlLexer.Type.MARKER) {
+        continue;
+      }
+      int at = token.start();
+      out.append(sql, copied, at);
+      SqlLexer.Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
+      if (next != null && next.type() == SqlLexer.Type.MARKER && next.start() == at + 1) {
+        out.append('?'); // ??: the JDBC escape of PostgreSQL's ? operator
+        copied = at + 2;
         i++;
+      } else {
+        out.append('$').append(++markers);
+        copied = at + 1;
       }
     }
+    out.append(sql, copied, sql.length());
     return new Numbered(out.toString(), markers);
-  }
-
-
-  /** The dollar-quote tag ({@code $$}, {@code $body$}) starting at {@code at}, or null. */
-  private static String dollarTag(String sql, int at) {
-    if (at > 0 && Character.isJavaIdentifierPart(sql.charAt(at - 1))) {
-      return null; // part of an identifier, or a positional parameter such as $1
-    }
-    int i = at + 1;
-    while (i < sql.length() && (Character.isLetter(sql.charAt(i)) || sql.charAt(i) == '_')) {
-      i++;
-    }
-    return i < sql.length() && sql.charAt(i) == '$' ? sql.substring(at, i + 1) : null;
   }
 }

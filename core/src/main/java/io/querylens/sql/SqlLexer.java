@@ -12,11 +12,13 @@ import java.util.Set;
 /**
  * A forgiving SQL tokenizer and the lexical guesses built on it: the statement kind, the tables, and where the bind
  * markers are. It is what {@link SqlAnalyzer} falls back on when JSqlParser cannot be used, so it must accept anything
- * (truncated shapes, garbage, unbalanced quotes) in one linear pass and never throw.
+ * (truncated shapes, garbage, unbalanced quotes) in one linear pass and never throw. Public for the few places
+ * outside this package that look into raw SQL (the OFFSET detector, PostgreSQL's bind-marker numbering).
  */
-final class SqlLexer {
+public final class SqlLexer {
 
-  enum Type {
+  /** What a token is. */
+  public enum Type {
     /** An unquoted word, lower-cased. */
     WORD,
     /** A quoted identifier ({@code "x"}, {@code `x`}, {@code [x]}), quotes stripped, lower-cased. */
@@ -29,12 +31,19 @@ final class SqlLexer {
     PUNCT
   }
 
-  record Token(Type type, String text, int start) {
-    boolean isWord(String word) {
+  /**
+   * One token.
+   *
+   * @param type what it is
+   * @param text its text (words and quoted identifiers lower-cased, quotes stripped from identifiers)
+   * @param start its offset in the SQL
+   */
+  public record Token(Type type, String text, int start) {
+    public boolean isWord(String word) {
       return type == Type.WORD && text.equals(word);
     }
 
-    boolean isPunct(char c) {
+    public boolean isPunct(char c) {
       return type == Type.PUNCT && text.length() == 1 && text.charAt(0) == c;
     }
 
@@ -66,7 +75,7 @@ final class SqlLexer {
   }
 
   /** Tokenizes {@code sql}; unterminated quotes and comments run to the end. */
-  static List<Token> tokenize(String sql) {
+  public static List<Token> tokenize(String sql) {
     List<Token> tokens = new ArrayList<>();
     if (sql == null) {
       return tokens;
@@ -127,8 +136,20 @@ final class SqlLexer {
     return Character.isLetterOrDigit(c) || c == '_' || c == '$' || c == '#';
   }
 
+  /** Returns the index after the closing quote (doubled quotes escape), or the end of input. */
   private static int skipQuoted(String sql, int open, char quote) {
-    return Quoting.skipQuoted(sql, open, quote);
+    int i = open + 1;
+    while (i < sql.length()) {
+      if (sql.charAt(i) == quote) {
+        if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
+          i += 2;
+          continue;
+        }
+        return i + 1;
+      }
+      i++;
+    }
+    return sql.length();
   }
 
   /**

@@ -49,11 +49,6 @@ public final class MissingIndexDetector implements Detector {
     return Set.of(FindingType.MISSING_INDEX);
   }
 
-  /** The advisor planning shapes for this detector. */
-  public IndexAdvisor advisor() {
-    return advisor;
-  }
-
   @Override
   public void onExecution(Execution execution, DetectionSink sink) {
     StatementShape shape = execution.shape();

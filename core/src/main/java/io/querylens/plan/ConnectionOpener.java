@@ -65,12 +65,12 @@ public abstract class ConnectionOpener {
   }
 
   /**
-   * Why a connection should not be taken now, or null when it may: a pool lends one only while querylens sees it
-   * idle (at its last look, at most 100 ms ago) and no thread waits for one; a pool whose idle count querylens cannot
-   * read ({@link #neverLends}) never lends.
+   * Whether a connection should not be taken now: a pool lends one only while querylens sees one idle (at its last
+   * look, at most 100 ms ago) and no thread waits for one; a pool whose idle count querylens cannot read
+   * ({@link #neverLends}) never lends.
    */
-  public String busy() {
-    return null;
+  public boolean busy() {
+    return false;
   }
 
   /** Whether it is a pool whose figures querylens cannot read, which it therefore never borrows from. */
@@ -78,18 +78,13 @@ public abstract class ConnectionOpener {
     return false;
   }
 
-  /** Says where connections come from, for diagnostics: never the URL's credentials. */
-  public abstract String describe();
-
   /** From a {@code DataSource}: a pool (then only while it has a connection to spare) or an unpooled one. */
   static final class ForDataSource extends ConnectionOpener {
     private final WeakReference<DataSource> source;
-    private final String className;
     private final TrackedPool pool;
 
     ForDataSource(DataSource source, TrackedPool pool) {
       this.source = new WeakReference<>(source);
-      this.className = source.getClass().getName();
       this.pool = pool;
     }
 
@@ -114,24 +109,14 @@ public abstract class ConnectionOpener {
     }
 
     @Override
-    public String busy() {
+    public boolean busy() {
       if (pool == null) {
-        return null;
+        return false;
       }
       PoolReadings readings = pool.readings();
-      if (readings.idle() < 1) {
-        return "it has no idle connection";
-      }
-      // By the pool's own count, or threads inside its getConnection() for a millisecond or more (querylens' count).
-      if (readings.waiting() > 0 || pool.waitingThreads() > 0) {
-        return "threads are waiting for its connections";
-      }
-      return null;
-    }
-
-    @Override
-    public String describe() {
-      return pool != null ? "pool " + pool.name() : "data source " + className;
+      // No idle connection, or threads waiting: by the pool's own count, or inside its getConnection() for a
+      // millisecond or more (querylens' count).
+      return readings.idle() < 1 || readings.waiting() > 0 || pool.waitingThreads() > 0;
     }
   }
 
@@ -161,10 +146,5 @@ public abstract class ConnectionOpener {
       return connection;
     }
 
-    @Override
-    public String describe() {
-      Driver current = driver.get();
-      return "driver " + (current == null ? "(collected)" : current.getClass().getName());
-    }
   }
 }

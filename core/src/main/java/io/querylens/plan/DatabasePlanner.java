@@ -23,6 +23,16 @@ interface DatabasePlanner {
     return null;
   }
 
+  /** {@code identifier} double-quoted, as the catalog stores it, for SQL querylens builds itself. */
+  static String quote(String identifier) {
+    return '"' + identifier.replace("\"", "\"\"") + '"';
+  }
+
+  /** The scanned table's name for SQL querylens builds itself: quoted as stored, schema-qualified when known. */
+  static String qualifiedName(QueryPlan.TableScan scan) {
+    return (scan.schema() == null ? "" : quote(scan.schema()) + ".") + quote(scan.storedName());
+  }
+
   /** The database's name for messages. */
   String name();
 

@@ -95,8 +95,8 @@ final class H2Planner implements DatabasePlanner {
     }
     boolean upper = connection.getMetaData().storesUpperCaseIdentifiers();
     String columns = String.join(", ", candidate.equalityColumns().stream()
-        .map(column -> quote(upper ? column.toUpperCase(Locale.ROOT) : column)).toList());
-    String table = (scan.schema() == null ? "" : quote(scan.schema()) + ".") + quote(scan.storedName());
+        .map(column -> DatabasePlanner.quote(upper ? column.toUpperCase(Locale.ROOT) : column)).toList());
+    String table = DatabasePlanner.qualifiedName(scan);
     try (PreparedStatement distinct = connection.prepareStatement("SELECT COUNT(*) FROM (SELECT DISTINCT " + columns
         + " FROM (SELECT " + columns + " FROM " + table + " LIMIT " + SAMPLE_ROWS + ") sample) d")) {
       distinct.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
@@ -108,9 +108,6 @@ final class H2Planner implements DatabasePlanner {
     }
   }
 
-  private static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
-  }
 
   @Override
   public boolean canTestHypothetically(Connection connection) {

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -64,9 +63,6 @@ public final class IndexAdvisor implements AutoCloseable {
   private final AtomicInteger inFlight = new AtomicInteger();
   /** Those of them put back because their pool had no connection to spare: not waited for by {@link #awaitIdle}. */
   private final AtomicInteger waitingForPool = new AtomicInteger();
-  private final LongAdder planned = new LongAdder();
-  private final LongAdder unplanned = new LongAdder();
-  private final LongAdder postponed = new LongAdder();
   /** Sources of databases querylens cannot plan for (advisor thread only; weak, so sources can go). */
   private final java.util.Set<Object> unsupported =
       java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
@@ -115,20 +111,6 @@ public final class IndexAdvisor implements AutoCloseable {
         }
       }
     }
-  }
-
-  /** Shapes planned so far, and those the database could not plan (odd parameter types, a dropped table). */
-  public long planned() {
-    return planned.sum();
-  }
-
-  public long unplanned() {
-    return unplanned.sum();
-  }
-
-  /** Requests given up after their pool stayed busy for {@value #MAX_BUSY_RETRIES} tries (asked again later). */
-  public long postponed() {
-    return postponed.sum();
   }
 
   /**
@@ -191,12 +173,11 @@ public final class IndexAdvisor implements AutoCloseable {
         if (opener.neverLends() || !opener.ready()) {
           continue; // dropped for good: querylens cannot tell when this pool has a connection to spare
         }
-        if (opener.busy() != null) {
+        if (opener.busy()) {
           if (pending.attempts() < MAX_BUSY_RETRIES) {
             done = !putBack(pending, pending.attempts() + 1, System.nanoTime() + BUSY_RETRY_NANOS, true);
           } else {
             // Given up for now, not lost: the shape's next qualifying execution asks again.
-            postponed.increment();
             pending.request().shape().releasePlan();
           }
           continue;
@@ -276,10 +257,8 @@ public final class IndexAdvisor implements AutoCloseable {
           connection.rollback();
         }
       }
-      planned.increment();
     } catch (SQLException | RuntimeException cannotPlan) {
       // The database's to say (a parameter type it cannot infer, a table dropped since): not querylens' error.
-      unplanned.increment();
       return;
     }
     for (IndexAdvice each : advice) {

@@ -213,7 +213,7 @@ final class PostgresPlanner implements DatabasePlanner {
       return rows;
     }
     // Never analysed (reltuples = -1): the planner's own estimate from the table's size on disk.
-    String table = (scan.schema() == null ? "" : quote(scan.schema()) + ".") + quote(scan.storedName());
+    String table = DatabasePlanner.qualifiedName(scan);
     QueryPlan whole = explain(connection, "SELECT 1 FROM " + table, false);
     return whole.scans().isEmpty() || Double.isNaN(whole.scans().get(0).rows()) ? -1
         : (long) whole.scans().get(0).rows();
@@ -254,9 +254,6 @@ final class PostgresPlanner implements DatabasePlanner {
     return candidate.ddl(true, connection.getSchema(), false);
   }
 
-  private static String quote(String identifier) {
-    return '"' + identifier.replace("\"", "\"\"") + '"';
-  }
 
   /**
    * {@code sql} with its JDBC bind markers numbered ({@code ?} becomes {@code $1}, {@code $2}, ...) and the JDBC escape

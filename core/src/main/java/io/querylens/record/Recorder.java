@@ -326,11 +326,7 @@ public final class Recorder implements HookListener {
 
   @Override
   public void onBindLong(Object statement, int index, long value) {
-    try {
-      threads.get().bindLong(statement, index, mix(value), value, options.keepParameters() ? value : null);
-    } catch (Throwable failed) {
-      Diagnostics.error("bind hooks", failed);
-    }
+    bindWholeNumber(statement, index, mix(value), value, options.keepParameters() ? value : null);
   }
 
   @Override
@@ -342,16 +338,20 @@ public final class Recorder implements HookListener {
   public void onBindObject(Object statement, int index, Object value) {
     if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
       // setObject(i, 5000), as JdbcTemplate binds: its whole number is kept too (an OFFSET's value, say).
-      try {
-        threads.get().bindLong(statement, index, hashOf(value), ((Number) value).longValue(),
-            options.keepParameters() ? value : null);
-      } catch (Throwable failed) {
-        Diagnostics.error("bind hooks", failed);
-      }
+      bindWholeNumber(statement, index, hashOf(value), ((Number) value).longValue(),
+          options.keepParameters() ? value : null);
       return;
     }
     bind(statement, index, hashOf(value), options.keepParameters() ? value : null,
         value instanceof String text && !text.isEmpty() && (text.charAt(0) == '%' || text.charAt(0) == '_'));
+  }
+
+  private void bindWholeNumber(Object statement, int index, long hash, long value, Object kept) {
+    try {
+      threads.get().bindLong(statement, index, hash, value, kept);
+    } catch (Throwable failed) {
+      Diagnostics.error("bind hooks", failed);
+    }
   }
 
   /** {@code value} is null unless parameters are kept, so primitives are boxed only with {@code log.parameters}. */

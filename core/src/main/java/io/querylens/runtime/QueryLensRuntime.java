@@ -281,7 +281,9 @@ public final class QueryLensRuntime {
    */
   public static List<Detector> detectors(QueryLensConfig config, SqlAnalyzer analyzer) {
     List<String> disabled = config.get(Settings.DETECTORS_DISABLED);
-    return allDetectors(config, analyzer).stream().filter(detector -> !disabled.contains(detector.id())).toList();
+    boolean indexAdvice = config.get(Settings.INDEX_ADVICE);
+    return allDetectors(config, analyzer).stream().filter(detector -> !disabled.contains(detector.id()))
+        .filter(detector -> indexAdvice || !(detector instanceof MissingIndexDetector)).toList();
   }
 
   /**
@@ -297,10 +299,9 @@ public final class QueryLensRuntime {
   private static List<Detector> allDetectors(QueryLensConfig config, SqlAnalyzer analyzer) {
     List<Detector> all = new ArrayList<>(unitDetectors(config));
     all.add(new PoolExhaustionDetector(config.get(Settings.POOL_WAIT_THRESHOLD_MS)));
-    if (config.get(Settings.INDEX_ADVICE)) {
-      all.add(new MissingIndexDetector(analyzer, config.get(Settings.INDEX_MIN_ROWS),
-          config.get(Settings.INDEX_EXPLAIN_MIN_MS), config.get(Settings.INDEX_EXPLAIN_MIN_EXECUTIONS)));
-    }
+    // Made whether index.advice is on or not (its thread starts only with start()), so that its id is known.
+    all.add(new MissingIndexDetector(analyzer, config.get(Settings.INDEX_MIN_ROWS),
+        config.get(Settings.INDEX_EXPLAIN_MIN_MS), config.get(Settings.INDEX_EXPLAIN_MIN_EXECUTIONS)));
     return all;
   }
 
@@ -318,9 +319,7 @@ public final class QueryLensRuntime {
   }
 
   private static void warnOfUnknownDetectors(QueryLensConfig config, SqlAnalyzer analyzer) {
-    List<Detector> all = new ArrayList<>(unitDetectors(config));
-    all.add(new PoolExhaustionDetector(config.get(Settings.POOL_WAIT_THRESHOLD_MS)));
-    all.add(new MissingIndexDetector(analyzer, 1, 0, 1));
+    List<Detector> all = allDetectors(config, analyzer);
     for (String id : config.get(Settings.DETECTORS_DISABLED)) {
       if (all.stream().noneMatch(detector -> detector.id().equals(id))) {
         Diagnostics.say("detectors.disabled names an unknown detector '" + id + "'; known: "

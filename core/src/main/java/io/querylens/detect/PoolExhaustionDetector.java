@@ -131,8 +131,13 @@ public final class PoolExhaustionDetector implements Detector {
     // Threads really waiting: the pool's own count, or those querylens saw inside getConnection() for a millisecond
     // (not the ones merely passing through it, which a busy but sufficient pool always has).
     int waiting = Math.max(readings.waiting(), pool.waitingThreads());
-    int inUse = Math.max(readings.active(), pool.inUse());
     int size = readings.max();
+    // The pool's own count when it gives one: querylens' count runs a moment ahead of it when a closing connection
+    // is handed to a waiter before its close() returns. Never more than the pool holds.
+    int inUse = readings.active() != PoolReadings.UNKNOWN ? readings.active() : pool.inUse();
+    if (size > 0) {
+      inUse = Math.min(inUse, size);
+    }
     boolean saturated = waiting > 0 && size > 0 && inUse >= size;
     long[] since = saturatedSince.computeIfAbsent(pool, ignored -> new long[1]);
     if (!saturated) {

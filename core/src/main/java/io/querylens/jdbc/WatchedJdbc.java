@@ -171,12 +171,11 @@ public final class WatchedJdbc {
           }
           return rolledBack;
         case "close":
-          try {
-            return call(method, args);
-          } finally {
-            // Also when close() throws: a pool may fail a rollback after taking the connection back.
-            Hooks.onConnectionClosed(proxy);
-          }
+          // Before the pool's close(), as the agent's advice does: a pool hands the connection to a waiting thread
+          // inside close(), and that thread's checkout must not overlap this one's. Also when close() then throws:
+          // a pool may fail a rollback after taking the connection back.
+          Hooks.onConnectionClosed(proxy);
+          return call(method, args);
         default:
           break;
       }

@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plain JDBC scenarios, one per argument: {@code nplusone}, {@code fixed}, {@code slow}, {@code fast}, {@code error},
- * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}, {@code unbounded}. Prints its results to stdout so runs with and without the agent can be compared.
+ * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}, {@code unbounded}, {@code lint}. Prints its results to stdout so runs with and
+ * without the agent can be compared.
  */
 public final class PlainJdbcApp {
 
@@ -36,6 +37,7 @@ public final class PlainJdbcApp {
         case "missing-index" -> missingIndex(connection);
         case "deep-offset" -> deepOffset(connection);
         case "unbounded" -> unbounded(connection);
+        case "lint" -> lint(connection);
         default -> throw new IllegalArgumentException(args[0]);
       }
     }
@@ -146,6 +148,71 @@ public final class PlainJdbcApp {
           : "insert into audit_log select x, 'actor' || mod(x, 7) from system_range(1, 12000)");
     }
     System.out.println(exportAuditLog(connection).size() + " entries exported");
+  }
+
+  /** SQL written the costly way: names pasted in, contains-searches, IN lists of every size, a join without ON. */
+  private static void lint(Connection connection) throws SQLException, InterruptedException {
+    int found = 0;
+    for (String name : List.of("user-1", "user-2", "user-3")) {
+      found += userIdNamed(connection, name);
+    }
+    found += searchUsers(connection, "1");
+    found += searchUsers(connection, "2");
+    for (int size : new int[] {1, 2, 3, 5}) {
+      found += usersByIds(connection, size);
+    }
+    for (int i = 0; i < 3; i++) {
+      found += userWithEveryBio(connection, 1 + i);
+      Thread.sleep(100); // the shape's analysis runs on querylens' worker; a cross join is judged once it is done
+    }
+    System.out.println(found + " rows read");
+  }
+
+  private static int userIdNamed(Connection connection, String name) throws SQLException {
+    try (Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("select id from users where name = '" + name + "'")) {
+      return count(rows);
+    }
+  }
+
+  private static int searchUsers(Connection connection, String fragment) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement("select id, name from users where name like ?")) {
+      statement.setString(1, "%" + fragment + "%");
+      try (ResultSet rows = statement.executeQuery()) {
+        return count(rows);
+      }
+    }
+  }
+
+  private static int usersByIds(Connection connection, int size) throws SQLException {
+    String markers = String.join(", ", java.util.Collections.nCopies(size, "?"));
+    try (PreparedStatement statement = connection.prepareStatement(
+        "select id, name from users where id in (" + markers + ")")) {
+      for (int i = 1; i <= size; i++) {
+        statement.setLong(i, i);
+      }
+      try (ResultSet rows = statement.executeQuery()) {
+        return count(rows);
+      }
+    }
+  }
+
+  private static int userWithEveryBio(Connection connection, long id) throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(
+        "select u.name, p.bio from users u, profiles p where u.id = ?")) {
+      statement.setLong(1, id);
+      try (ResultSet rows = statement.executeQuery()) {
+        return count(rows);
+      }
+    }
+  }
+
+  private static int count(ResultSet rows) throws SQLException {
+    int count = 0;
+    while (rows.next()) {
+      count++;
+    }
+    return count;
   }
 
   private static List<String> exportAuditLog(Connection connection) throws SQLException {

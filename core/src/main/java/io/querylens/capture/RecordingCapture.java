@@ -6,6 +6,7 @@ import io.querylens.detect.Detector;
 import io.querylens.pool.Checkout;
 import io.querylens.pool.ConnectionTracker;
 import io.querylens.detect.Detectors;
+import io.querylens.detect.FindingOverlaps;
 import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
 import io.querylens.internal.Diagnostics;
@@ -15,6 +16,7 @@ import io.querylens.record.Recorder;
 import io.querylens.record.UnitKind;
 import io.querylens.record.UnitOfWork;
 import io.querylens.runtime.QueryLensRuntime;
+import io.querylens.sql.LikePatterns;
 import io.querylens.sql.SqlAnalyzer;
 import io.querylens.sql.StatementKind;
 import java.time.Duration;
@@ -26,7 +28,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The recording side of a capture, inside the querylens that watches the JDBC calls (the agent's copy under the
@@ -44,9 +45,6 @@ import java.util.regex.Pattern;
 final class RecordingCapture {
 
   static final int MAX_KEPT = 100_000;
-
-  private static final Pattern LITERAL_LEADING_WILDCARD = Pattern.compile(
-      "(?i)\\bi?like\\s+(?:[ne]?'[%_]|concat\\s*\\(\\s*'[%_]|'[%_]'\\s*\\|\\|)");
 
   private final String name;
   private final CaptureScope scope;
@@ -167,8 +165,10 @@ final class RecordingCapture {
     if (statements.size() < MAX_KEPT) {
       String sql = execution.shapeSql();
       String raw = execution.rawSql();
-      boolean leadingWildcard = raw != null && (LITERAL_LEADING_WILDCARD.matcher(raw).find()
-          || (execution.leadingWildcardParameters() & likeParameters(raw)) != 0);
+      // A literal pattern comes with literals; a bound one with a parameter starting with a wildcard.
+      boolean leadingWildcard = raw != null && (execution.hasInlineLiterals()
+          || execution.leadingWildcardParameters() != 0)
+          && LikePatterns.leadingWildcard(raw, execution.leadingWildcardParameters());
       statements.add(new CapturedStatement(sql, kind, Duration.ofNanos(execution.durationNanos()),
           execution.isBatch(), execution.batchSize(), !execution.isBatch() && execution.isSetBased(),
           execution.failed(), execution.threadName(), execution.callSite().toString(), valuesId(execution),
@@ -178,45 +178,6 @@ final class RecordingCapture {
       Diagnostics.dropped("captured statements", "a capture saw more than " + MAX_KEPT
           + " statements; further ones are counted, not kept");
     }
-  }
-
-  /**
-   * The bind parameters of {@code raw} (bit i for the i-th {@code ?}, 1 to 63) that are the pattern of a LIKE or
-   * ILIKE: {@code like ?}. Question marks in quotes are not parameters.
-   */
-  static long likeParameters(String raw) {
-    long mask = 0;
-    int index = 0;
-    char quote = 0;
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (quote != 0) {
-        if (c == quote) {
-          quote = 0;
-        }
-      } else if (c == '\'' || c == '"') {
-        quote = c;
-      } else if (c == '?') {
-        index++;
-        if (index < 64 && followsLike(raw, i)) {
-          mask |= 1L << index;
-        }
-      }
-    }
-    return mask;
-  }
-
-  private static boolean followsLike(String raw, int questionMark) {
-    int end = questionMark;
-    while (end > 0 && Character.isWhitespace(raw.charAt(end - 1))) {
-      end--;
-    }
-    int start = end;
-    while (start > 0 && Character.isLetter(raw.charAt(start - 1))) {
-      start--;
-    }
-    String word = raw.substring(start, end);
-    return word.equalsIgnoreCase("like") || word.equalsIgnoreCase("ilike");
   }
 
   /**
@@ -288,6 +249,6 @@ final class RecordingCapture {
         Diagnostics.error(detection.detector().id() + " detector", failed);
       }
     }
-    return List.copyOf(findings);
+    return List.copyOf(FindingOverlaps.fold(findings));
   }
 }

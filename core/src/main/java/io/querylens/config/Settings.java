@@ -1,5 +1,6 @@
 package io.querylens.config;
 
+import io.querylens.finding.Severity;
 import java.util.List;
 
 /** Every querylens setting: the single source the configuration reference is generated from. */
@@ -54,6 +55,21 @@ public final class Settings {
       "A SELECT without any row limit that returns at least this many rows is an unbounded result set (rows read "
           + "from the driver's result set: H2 and PostgreSQL).",
       "For queries without a limit that take 50 µs or more: a few reflective calls on the driver's result set.");
+
+  public static final Setting<Integer> LINT_LITERAL_VALUES = Setting.integer("lint.literal.values", 3, 2, 1_000,
+      "Different sets of literal values one statement shape must run with before SQL lint reports it as built with "
+          + "values written into the SQL instead of bind markers (a literal that never changes is not reported).",
+      "For statements with literals in their SQL only, until reported: a compare-and-set into a per-shape array "
+          + "of this many value hashes.");
+
+  public static final Setting<Integer> LINT_IN_SIZES = Setting.integer("lint.in.sizes", 4, 2, 63,
+      "Different IN-list sizes one prepared statement shape must run with before SQL lint reports the plan-cache "
+          + "churn; lists padded to powers of two (Hibernate's in_clause_parameter_padding) are not reported.",
+      "For statements with an IN list only: one bit per size in a per-shape word.");
+
+  public static final Setting<Severity> LINT_SEVERITY = Setting.choice("lint.severity", Severity.INFO,
+      Severity.class, "The severity of SQL lint findings (literals instead of bind markers, leading-wildcard LIKE, "
+          + "cross joins, churning IN-list sizes).", "");
 
   public static final Setting<Long> LEAK_THRESHOLD_MS = Setting.millis("leak.threshold.ms", 30_000, 1,
       "A connection held longer than this without being closed is reported as a leak (once, with where it was "
@@ -135,7 +151,7 @@ public final class Settings {
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, BATCH_THRESHOLD, REPEAT_THRESHOLD, OFFSET_THRESHOLD,
-      ROWS_THRESHOLD, LEAK_THRESHOLD_MS,
+      ROWS_THRESHOLD, LINT_LITERAL_VALUES, LINT_IN_SIZES, LINT_SEVERITY, LEAK_THRESHOLD_MS,
       POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, INDEX_ADVICE, INDEX_MIN_ROWS, INDEX_EXPLAIN_MIN_MS,
       INDEX_EXPLAIN_MIN_EXECUTIONS, APP_PACKAGES, LOG_PARAMETERS,
       DETECTORS_DISABLED, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,

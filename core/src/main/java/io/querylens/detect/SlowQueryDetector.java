@@ -75,14 +75,16 @@ public final class SlowQueryDetector implements Detector {
     sink.report(new Detection(this, FindingType.SLOW_QUERY, severity, shape, execution.callSite(), 1, 0, nanos,
         nanos, unit.kind(), unit.name(), showParameters ? execution.rawSql() : null,
         showParameters ? execution.parameters() : null, Thread.currentThread().getContextClassLoader(),
-        FindingType.SLOW_QUERY + "|" + severity + "|" + shape.sql(), null));
+        FindingType.SLOW_QUERY + "|" + severity + "|" + shape.sql(), shape.stats().snapshot()));
   }
 
   @Override
   public Finding describe(Detection detection, SqlAnalyzer analyzer) {
     StatementShape shape = detection.shape();
     SqlStructure structure = shape.structure(analyzer);
-    ShapeStats.Snapshot stats = shape.stats().snapshot();
+    // The figures when it was seen: the reporter may hold a slow query a moment before describing it.
+    ShapeStats.Snapshot stats = detection.evidence() instanceof ShapeStats.Snapshot seen ? seen
+        : shape.stats().snapshot();
     long thresholdMs = thresholdNanos / 1_000_000L;
     String message = "Slow query: " + SqlText.millis(detection.totalNanos()) + " for [" + SqlText.abbreviate(shape.sql())
         + "] from " + detection.callSite() + " in " + detection.unitKind().label() + " " + detection.unitName()

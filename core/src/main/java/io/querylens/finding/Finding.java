@@ -49,6 +49,14 @@ public final class Finding {
     return new Builder(type, severity, detectorId);
   }
 
+  /** A builder holding everything this finding holds, at {@code newSeverity}. */
+  public Builder toBuilder(Severity newSeverity) {
+    Builder builder = new Builder(type, newSeverity, detectorId).sql(sql).tables(tables).columns(columns)
+        .callSite(callSite).count(count).message(message).suggestion(suggestion).problemKey(problemKey).time(time);
+    builder.details.putAll(details);
+    return builder;
+  }
+
   public FindingType type() {
     return type;
   }

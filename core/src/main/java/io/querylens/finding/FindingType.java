@@ -11,5 +11,7 @@ public enum FindingType {
   OFFSET_PAGINATION,
   REPEATED_QUERY,
   UNBATCHED_WRITES,
-  SELECT_STAR
+  SELECT_STAR,
+  /** SQL built in a way that costs later: literals instead of bind markers, leading-wildcard LIKE, cross joins. */
+  SQL_LINT
 }

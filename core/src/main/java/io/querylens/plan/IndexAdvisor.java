@@ -171,6 +171,7 @@ public final class IndexAdvisor implements AutoCloseable {
           continue;
         }
         if (opener.neverLends() || !opener.ready()) {
+          pending.request().shape().planFinished();
           continue; // dropped for good: querylens cannot tell when this pool has a connection to spare
         }
         if (opener.busy()) {
@@ -185,7 +186,11 @@ public final class IndexAdvisor implements AutoCloseable {
         // At most MAX_PER_SECOND EXPLAIN sessions a second; retries above do not count.
         sleepUntil(nextNanos);
         nextNanos = System.nanoTime() + TimeUnit.SECONDS.toNanos(1) / MAX_PER_SECOND;
-        advise(pending.request());
+        try {
+          advise(pending.request());
+        } finally {
+          pending.request().shape().planFinished();
+        }
       } catch (Throwable failed) {
         Diagnostics.error("index advisor", failed);
       } finally {

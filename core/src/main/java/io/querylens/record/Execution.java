@@ -32,8 +32,6 @@ public final class Execution {
   int batchSize;
   /** Hash of the bind values and literals of a single-row execution; 0 for batches and set-based reads. */
   long valueHash;
-  /** Set only while listeners are registered: parameters bound to a string starting with {@code %} or {@code _}. */
-  long leadingWildcardParameters;
   UnitOfWork unit;
   private CallSite callSite;
 
@@ -99,17 +97,24 @@ public final class Execution {
     return resolved.literalHash() != 0;
   }
 
+  /** A hash of the literal values in its SQL (not its bind values): equal literals, equal hashes; 0 without any. */
+  public long literalHash() {
+    return resolved.literalHash();
+  }
+
   /** Whether it read a set of keys at once (an IN list of several values, {@code = ANY(?)}). */
   public boolean isSetBased() {
     return resolved.multiValued();
   }
 
-  /**
-   * The parameters (bit i for parameter i, 1 to 63) bound to a string starting with {@code %} or {@code _}; known only
-   * while a capture listens.
-   */
+  /** The parameters (bit i for parameter i, 1 to 63) bound to a string starting with {@code %} or {@code _}. */
   public long leadingWildcardParameters() {
-    return leadingWildcardParameters;
+    return thread.leadingWildcardParameters(statement);
+  }
+
+  /** The items of its {@code IN (...)} lists (of one item too), 0 when it has none. */
+  public int listItems() {
+    return resolved.listItems();
   }
 
   /** The name of the thread that ran it. */
@@ -179,6 +184,5 @@ public final class Execution {
     failed = false;
     batchSize = 0;
     valueHash = 0;
-    leadingWildcardParameters = 0;
   }
 }

@@ -221,15 +221,11 @@ public final class Recorder implements HookListener {
         unit.release();
       }
     }
-    ExecutionListener[] listening = listeners;
-    if (listening.length > 0) {
-      execution.leadingWildcardParameters = state.leadingWildcardParameters(execution.statement);
-      for (ExecutionListener listener : listening) {
-        try {
-          listener.onExecution(execution);
-        } catch (Throwable listenerFailed) {
-          Diagnostics.error("execution listener", listenerFailed);
-        }
+    for (ExecutionListener listener : listeners) {
+      try {
+        listener.onExecution(execution);
+      } catch (Throwable listenerFailed) {
+        Diagnostics.error("execution listener", listenerFailed);
       }
     }
     detectors.onExecution(execution, sink);
@@ -259,7 +255,7 @@ public final class Recorder implements HookListener {
         return shapes.resolve(batchSql);
       }
     }
-    return new ResolvedSql("", shapes.unknown(), 0, false, shapes.unknown().kind(), null);
+    return new ResolvedSql("", shapes.unknown(), 0, false, 0, shapes.unknown().kind(), null);
   }
 
   /**

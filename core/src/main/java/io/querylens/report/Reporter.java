@@ -2,20 +2,31 @@ package io.querylens.report;
 
 import io.querylens.detect.Detection;
 import io.querylens.detect.DetectionSink;
+import io.querylens.detect.FindingOverlaps;
 import io.querylens.finding.Finding;
 import io.querylens.internal.BoundedQueue;
 import io.querylens.internal.Diagnostics;
 import io.querylens.sql.SqlAnalyzer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Takes detections from application threads (a bounded, lock-free queue) and, on querylens' worker, turns each new
  * distinct problem into one finding for every sink. A problem seen again is only counted: users read each problem
  * once, and the summary says how often it came back.
+ *
+ * <p>A finding another may explain (a slow query, values written into SQL; see {@link FindingOverlaps}) is held back
+ * for a moment ({@value #HOLD_MILLIS} ms, or while its shape is still being planned for a missing index, up to
+ * {@value #PLAN_HOLD_MILLIS} ms): when the finding that explains it arrives for the same shape, users get that one
+ * finding carrying what the other saw, not two.
  */
 public final class Reporter implements DetectionSink {
 
@@ -25,6 +36,16 @@ public final class Reporter implements DetectionSink {
   private final int maxProblems;
   /** Written by the worker only; read under its lock for snapshots. */
   private final Map<String, Problem> problems = new LinkedHashMap<>();
+  /** Detections waiting for a finding that explains them (worker only), oldest first. */
+  private final ArrayDeque<Held> held = new ArrayDeque<>();
+  /** Overlap keys of what reported findings explain (worker only; a few per problem at most). */
+  private final Set<String> explained = new HashSet<>();
+
+  private static final long HOLD_MILLIS = 1_000;
+  private static final long PLAN_HOLD_MILLIS = 10_000;
+  private static final int MAX_HELD = 1_000;
+
+  private record Held(Detection detection, String key, long sinceNanos) {}
 
   public Reporter(List<FindingSink> sinks, SqlAnalyzer analyzer, int queueCapacity, int maxProblems) {
     this.queue = new BoundedQueue<>(queueCapacity);
@@ -41,8 +62,23 @@ public final class Reporter implements DetectionSink {
     }
   }
 
-  /** Processes everything queued; returns how many detections were handled. Worker thread only. */
+  /**
+   * Processes everything queued, and the detections held long enough; returns how many detections were handled.
+   * Worker thread only.
+   */
   public int drain() {
+    int handled = handleQueued();
+    releaseHeld(false);
+    return handled;
+  }
+
+  /** Processes everything queued and every held detection: for a flush or shutdown, when nothing more is coming. */
+  public void drainAll() {
+    handleQueued();
+    releaseHeld(true);
+  }
+
+  private int handleQueued() {
     int handled = 0;
     Detection detection;
     while ((detection = queue.poll()) != null) {
@@ -66,8 +102,62 @@ public final class Reporter implements DetectionSink {
       known.executions.addAndGet(detection.count());
       return;
     }
+    String explainable = FindingOverlaps.explainableKey(detection);
+    if (explainable != null) {
+      if (explained.contains(explainable)) {
+        return; // users read the finding that explains it
+      }
+      if (held.size() < MAX_HELD) {
+        held.addLast(new Held(detection, explainable, System.nanoTime()));
+        return;
+      }
+    }
     Finding finding = detection.detector().describe(detection, analyzer);
+    for (String key : FindingOverlaps.explainedKeys(detection.type(), detection.shape().sql())) {
+      Finding strongest = null;
+      for (Iterator<Held> waiting = held.iterator(); waiting.hasNext(); ) {
+        Held each = waiting.next();
+        if (each.key().equals(key)) {
+          waiting.remove();
+          Detection other = each.detection();
+          Finding described = other.detector().describe(other, analyzer);
+          strongest = strongest == null ? described : FindingOverlaps.stronger(strongest, described);
+        }
+      }
+      if (strongest != null) {
+        finding = FindingOverlaps.withExplained(finding, strongest);
+      }
+      explained.add(key);
+    }
+    emit(detection, finding);
+  }
+
+  /** Reports the held detections whose wait is over (all of them when {@code all}). */
+  private void releaseHeld(boolean all) {
+    long now = System.nanoTime();
+    for (Iterator<Held> waiting = held.iterator(); waiting.hasNext(); ) {
+      Held each = waiting.next();
+      Detection waited = each.detection();
+      long holdMillis = waited.shape().isPlanPending() ? PLAN_HOLD_MILLIS : HOLD_MILLIS;
+      if (all || now - each.sinceNanos() >= TimeUnit.MILLISECONDS.toNanos(holdMillis)) {
+        waiting.remove();
+        try {
+          emit(waited, waited.detector().describe(waited, analyzer));
+        } catch (Throwable failed) {
+          Diagnostics.error("reporting a finding", failed);
+        }
+      }
+    }
+  }
+
+  private void emit(Detection detection, Finding finding) {
     synchronized (problems) {
+      Problem known = problems.get(detection.problemKey());
+      if (known != null) { // held twice before it was reported
+        known.occurrences.incrementAndGet();
+        known.executions.addAndGet(detection.count());
+        return;
+      }
       if (problems.size() >= maxProblems) {
         Diagnostics.dropped("findings", "more than " + maxProblems + " distinct problems");
         return;

@@ -16,6 +16,7 @@ import io.querylens.detect.PoolExhaustionDetector;
 import io.querylens.detect.RepeatedQueryDetector;
 import io.querylens.detect.SelectStarDetector;
 import io.querylens.detect.SlowQueryDetector;
+import io.querylens.detect.SqlLintDetector;
 import io.querylens.detect.UnbatchedWritesDetector;
 import io.querylens.detect.UnboundedResultSetDetector;
 import io.querylens.finding.Finding;
@@ -175,7 +176,7 @@ public final class QueryLensRuntime {
     long now = System.nanoTime();
     recorder.endIdleBursts(now, false);
     recorder.tickConnections(now);
-    reporter.drain();
+    reporter.drainAll();
   }
 
   /** Stops recording, ends open bursts, reports what is left, writes the summary and closes sinks. Idempotent. */
@@ -191,7 +192,7 @@ public final class QueryLensRuntime {
       synchronized (this) {
         recorder.endIdleBursts(System.nanoTime(), true);
         recorder.disable();
-        reporter.drain();
+        reporter.drainAll();
         Settings.SummaryMode mode = config.get(Settings.SUMMARY);
         List<io.querylens.report.Reporter.Problem> problems = reporter.problems();
         if (mode == Settings.SummaryMode.ALWAYS || mode == Settings.SummaryMode.AUTO && !problems.isEmpty()) {
@@ -315,6 +316,8 @@ public final class QueryLensRuntime {
         new SelectStarDetector(),
         new OffsetPaginationDetector(config.get(Settings.OFFSET_THRESHOLD)),
         new UnboundedResultSetDetector(config.get(Settings.ROWS_THRESHOLD)),
+        new SqlLintDetector(config.get(Settings.LINT_LITERAL_VALUES), config.get(Settings.LINT_IN_SIZES),
+            config.get(Settings.LINT_SEVERITY)),
         new ConnectionLeakDetector(config.get(Settings.LEAK_THRESHOLD_MS)));
   }
 

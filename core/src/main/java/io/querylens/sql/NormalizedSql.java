@@ -11,7 +11,10 @@ package io.querylens.sql;
  * @param literalCount how many literals the pass replaced
  * @param multiValued true when the statement reads a set of keys in one go: an {@code IN} list of two or more items or
  *     {@code = ANY(?)}; set-based loads are what an N+1 should become, never an N+1 themselves
+ * @param listItems the items of its {@code IN (...)} lists (of one item too), 0 when it has none: one shape with
+ *     varying list sizes is a different statement to the database's plan cache for every size
  * @param truncated true when the input was longer than the normalizer's cap and only its head was normalized
  */
 public record NormalizedSql(
-    String shape, StatementKind kind, long literalHash, int literalCount, boolean multiValued, boolean truncated) {}
+    String shape, StatementKind kind, long literalHash, int literalCount, boolean multiValued, int listItems,
+    boolean truncated) {}

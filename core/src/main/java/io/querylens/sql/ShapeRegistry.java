@@ -59,7 +59,7 @@ public final class ShapeRegistry {
     NormalizedSql normalized = normalizer.normalize(raw);
     StatementShape shape = intern(normalized);
     ResolvedSql resolved = new ResolvedSql(raw, shape, normalized.literalHash(), normalized.multiValued(),
-        normalized.kind(), shape.isPlaceholder() ? normalized.shape() : null);
+        normalized.listItems(), normalized.kind(), shape.isPlaceholder() ? normalized.shape() : null);
     cacheIfAffordable(index, cached, resolved);
     return resolved;
   }

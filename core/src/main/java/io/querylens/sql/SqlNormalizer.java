@@ -43,7 +43,7 @@ public final class SqlNormalizer {
   /** The shape returned when the pass fails unexpectedly; deliberately holds no input text. */
   static final String UNREADABLE_SHAPE = "/* querylens: unreadable statement */";
 
-  private static final NormalizedSql EMPTY = new NormalizedSql("", StatementKind.OTHER, 0L, 0, false, false);
+  private static final NormalizedSql EMPTY = new NormalizedSql("", StatementKind.OTHER, 0L, 0, false, 0, false);
 
   private final int maxLength;
 
@@ -94,7 +94,7 @@ public final class SqlNormalizer {
       // Both fit but differ, or neither fits: keep nothing from the first ambiguous literal on.
       return new Pass(sql, n, maxLength, truncated, Pass.READ_CUT).run();
     } catch (RuntimeException e) {
-      return new NormalizedSql(UNREADABLE_SHAPE, StatementKind.OTHER, 0L, 0, false, truncated);
+      return new NormalizedSql(UNREADABLE_SHAPE, StatementKind.OTHER, 0L, 0, false, 0, truncated);
     }
   }
 
@@ -416,6 +416,7 @@ public final class SqlNormalizer {
     private long hash = FNV_OFFSET;
     private int literalCount;
     private boolean multiValued;
+    private int listItems;
 
     // statement kind
     private int kindState; // 0: before the first word, 1: after WITH, 2: decided
@@ -500,7 +501,7 @@ public final class SqlNormalizer {
           h = 1L;
         }
       }
-      return new NormalizedSql(sb.toString(), kind, h, literalCount, multiValued, truncated);
+      return new NormalizedSql(sb.toString(), kind, h, literalCount, multiValued, listItems, truncated);
     }
 
     private static long mix(long z) {
@@ -1262,6 +1263,7 @@ public final class SqlNormalizer {
             tupleExpectItem = true;
           }
         } else if (type == T_RPAREN && !expectItem) {
+          listItems += items;
           if (items >= 2) {
             multiValued = true;
             sb.setLength(firstItemEnd);

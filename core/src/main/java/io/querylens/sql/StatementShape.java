@@ -31,6 +31,7 @@ public final class StatementShape {
 
   /** Whether someone took on planning this shape (index advice): read on every execution, set once. */
   private volatile boolean planClaimed;
+  private volatile boolean planFinished;
 
   StatementShape(int id, String sql, StatementKind kind, boolean placeholder) {
     this.id = id;
@@ -116,6 +117,16 @@ public final class StatementShape {
   /** Takes on planning this shape: true for the one caller that did. */
   public boolean claimPlan() {
     return !planClaimed && PLAN_CLAIMED.compareAndSet(this, false, true);
+  }
+
+  /** Whether planning was taken on and has not finished: a finding it may make is still to come. */
+  public boolean isPlanPending() {
+    return planClaimed && !planFinished;
+  }
+
+  /** Planning this shape is over, whatever it found (or if it was given up for good). */
+  public void planFinished() {
+    planFinished = true;
   }
 
   /** Gives planning this shape back (it could not be done now): the next qualifying execution may claim it again. */

@@ -174,6 +174,64 @@ public final class Shipments {
     }
   }
 
+  /** A carrier's shipments, the carrier written into the SQL (as string-built SQL does). */
+  public int byCarrierWritten(int carrierId) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      return drain(statement.executeQuery("select id from " + table + " where carrier_id = " + carrierId));
+    }
+  }
+
+  /** New shipments of a carrier: the status a constant in the SQL, the carrier bound. */
+  public int newForCarrier(int carrierId) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select id from " + table + " where status = 'NEW' and carrier_id = ?")) {
+      statement.setInt(1, carrierId);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** Shipments whose note matches {@code pattern} (bound). */
+  public int noteLike(String pattern) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select id from " + table + " where carrier_id = ? and note like ?")) {
+      statement.setInt(1, 7);
+      statement.setString(2, pattern);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** Every pair of a carrier's shipment with a status's shipment: a cross join. */
+  public int pairs(int carrierId, String status) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select a.id, b.id from " + table + " a, " + table + " b where a.carrier_id = ? and b.status = ? "
+            + "and a.id < 2000 and b.id < 20")) {
+      statement.setInt(1, carrierId);
+      statement.setString(2, status);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** Shipments joined with the carrier's others: a proper join. */
+  public int sameCarrier(long id) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select b.id from " + table + " a, " + table + " b where a.carrier_id = b.carrier_id and a.id = ?")) {
+      statement.setLong(1, id);
+      return drain(statement.executeQuery());
+    }
+  }
+
+  /** The shipments with these ids: one bind marker per id. */
+  public int byIds(long... ids) throws SQLException {
+    String markers = String.join(", ", java.util.Collections.nCopies(ids.length, "?"));
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement =
+        connection.prepareStatement("select id, note from " + table + " where id in (" + markers + ")")) {
+      for (int i = 0; i < ids.length; i++) {
+        statement.setLong(i + 1, ids[i]);
+      }
+      return drain(statement.executeQuery());
+    }
+  }
+
   private static int drain(ResultSet rows) throws SQLException {
     try (rows) {
       int count = 0;

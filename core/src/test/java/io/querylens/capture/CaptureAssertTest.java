@@ -206,7 +206,8 @@ class CaptureAssertTest {
             .hasMessageContaining("POOL_EXHAUSTION");
         assertThat(capture.judgedTypes()).containsExactlyInAnyOrder(FindingType.N_PLUS_ONE, FindingType.SLOW_QUERY,
             FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY, FindingType.SELECT_STAR,
-            FindingType.OFFSET_PAGINATION, FindingType.UNBOUNDED_RESULT_SET, FindingType.CONNECTION_LEAK);
+            FindingType.OFFSET_PAGINATION, FindingType.UNBOUNDED_RESULT_SET, FindingType.SQL_LINT,
+            FindingType.CONNECTION_LEAK);
       }
     }
   }
@@ -251,7 +252,8 @@ class CaptureAssertTest {
         capture.assertThat().noFindings();
         assertThat(capture.judgedTypes()).containsExactlyInAnyOrder(FindingType.SLOW_QUERY,
             FindingType.UNBATCHED_WRITES, FindingType.REPEATED_QUERY, FindingType.SELECT_STAR,
-            FindingType.OFFSET_PAGINATION, FindingType.UNBOUNDED_RESULT_SET, FindingType.CONNECTION_LEAK);
+            FindingType.OFFSET_PAGINATION, FindingType.UNBOUNDED_RESULT_SET, FindingType.SQL_LINT,
+            FindingType.CONNECTION_LEAK);
         assertThatThrownBy(() -> capture.assertThat().noNPlusOne())
             .isInstanceOf(IllegalStateException.class)
             .hasMessageContaining("no running detector for N_PLUS_ONE");

@@ -3,8 +3,6 @@ package io.querylens.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.shipping.Shipments;
-import io.querylens.QueryLens;
-import io.querylens.capture.QueryCapture;
 import io.querylens.config.Settings;
 import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
@@ -50,23 +48,9 @@ class OffsetPaginationOnDatabasesTest {
     }
   }
 
-  @FunctionalInterface
-  interface Work {
-    void run() throws Exception;
-  }
-
-  private List<Finding> offsetFindings(Work work) throws Exception {
-    try (QueryCapture capture = QueryLens.capture()) {
-      work.run();
-      capture.close();
-      return capture.findings().stream().filter(finding -> finding.type() == FindingType.OFFSET_PAGINATION)
-          .toList();
-    }
-  }
-
   @Test
   void aDeepBoundOffsetIsReportedOnceForALoopOverPagesWithTheKeysetForm() throws Exception {
-    List<Finding> findings = offsetFindings(() -> {
+    List<Finding> findings = PoolLens.captured(FindingType.OFFSET_PAGINATION, () -> {
       for (int offset = 0; offset <= 3_000; offset += 500) {
         assertThat(shipments.page(offset, 50)).isEqualTo(50);
       }
@@ -89,7 +73,7 @@ class OffsetPaginationOnDatabasesTest {
 
   @Test
   void aDeepLiteralOffsetIsReported() throws Exception {
-    List<Finding> findings = offsetFindings(() -> shipments.pageWithLiterals(2_500, 20));
+    List<Finding> findings = PoolLens.captured(FindingType.OFFSET_PAGINATION, () -> shipments.pageWithLiterals(2_500, 20));
 
     assertThat(findings).hasSize(1);
     assertThat(findings.get(0).details()).containsEntry("offset", 2_500L)
@@ -99,7 +83,7 @@ class OffsetPaginationOnDatabasesTest {
 
   @Test
   void shallowOffsetsAndKeysetPagesAreNotReported() throws Exception {
-    List<Finding> findings = offsetFindings(() -> {
+    List<Finding> findings = PoolLens.captured(FindingType.OFFSET_PAGINATION, () -> {
       for (int offset = 0; offset < 1_000; offset += 100) {
         shipments.page(offset, 50);
       }
@@ -113,7 +97,7 @@ class OffsetPaginationOnDatabasesTest {
 
   @Test
   void pagesWithoutOrderByAreReportedWhateverTheOffset() throws Exception {
-    List<Finding> findings = offsetFindings(() -> shipments.pageInAnyOrder(20, 10));
+    List<Finding> findings = PoolLens.captured(FindingType.OFFSET_PAGINATION, () -> shipments.pageInAnyOrder(20, 10));
 
     assertThat(findings).hasSize(1);
     assertThat(findings.get(0).message()).startsWith("Pagination without ORDER BY: ");

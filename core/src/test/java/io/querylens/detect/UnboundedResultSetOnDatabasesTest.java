@@ -52,25 +52,11 @@ class UnboundedResultSetOnDatabasesTest {
     return lens.shipments("rows", rows);
   }
 
-  @FunctionalInterface
-  interface Work {
-    void run() throws Exception;
-  }
-
-  private static List<Finding> unbounded(Work work) throws Exception {
-    try (QueryCapture capture = QueryLens.capture()) {
-      work.run();
-      capture.close();
-      return capture.findings().stream().filter(finding -> finding.type() == FindingType.UNBOUNDED_RESULT_SET)
-          .toList();
-    }
-  }
-
   @Test
   void aQueryWithoutALimitReturningManyRowsIsReportedOnceWithItsRowCount() throws Exception {
     Shipments shipments = shipments(ROWS);
 
-    List<Finding> findings = unbounded(() -> {
+    List<Finding> findings = PoolLens.captured(FindingType.UNBOUNDED_RESULT_SET, () -> {
       assertThat(shipments.all()).isEqualTo(ROWS);
       assertThat(shipments.all()).isEqualTo(ROWS);
     });
@@ -114,7 +100,7 @@ class UnboundedResultSetOnDatabasesTest {
     Shipments big = shipments(ROWS);
     Shipments small = shipments(5_000);
 
-    List<Finding> findings = unbounded(() -> {
+    List<Finding> findings = PoolLens.captured(FindingType.UNBOUNDED_RESULT_SET, () -> {
       big.firstHundred();
       big.count();
       big.byCarrier(3);

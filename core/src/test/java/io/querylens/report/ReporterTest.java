@@ -67,6 +67,8 @@ class ReporterTest {
           .count(detection.count())
           .message(detection.problemKey())
           .problemKey(detection.problemKey())
+          .detail("durationMs", detection.totalNanos() / 1_000_000L)
+          .detail("thresholdMs", 100)
           .build();
     }
   };
@@ -79,6 +81,12 @@ class ReporterTest {
     StatementShape shape = shapes.resolve("select * from t where id = 1").shape();
     return new Detection(detector, FindingType.N_PLUS_ONE, Severity.WARN, shape, CallSite.UNKNOWN, count, count,
         1_000_000L * count, 1_000_000L, UnitKind.SCOPE, unitName, null, null, null, key, null);
+  }
+
+  private Detection detection(FindingType type, Severity severity, String sql, long millis) {
+    StatementShape shape = shapes.resolve(sql).shape();
+    return new Detection(detector, type, severity, shape, CallSite.UNKNOWN, 1, 0, millis * 1_000_000L,
+        millis * 1_000_000L, UnitKind.SCOPE, "unit", null, null, null, type + "|" + severity + "|" + sql, null);
   }
 
   /** Remembers what it was given. */
@@ -210,5 +218,33 @@ class ReporterTest {
     assertThat(sink.seen).containsExactly("k0", "k1");
     assertThat(reporter.findings()).hasSize(2);
     assertThat(Diagnostics.dropCounts()).containsEntry("findings", 2L);
+  }
+
+  @Test
+  void aSlowQueryThatAnotherFindingExplainsIsFoldedIntoIt() {
+    RecordingSink sink = new RecordingSink();
+    Reporter reporter = new Reporter(List.of(sink), analyzer, 100, 100);
+    String scan = "select id from parcels where carrier_id = ?";
+
+    reporter.report(detection(FindingType.SLOW_QUERY, Severity.WARN, scan, 240));
+    reporter.report(detection(FindingType.SLOW_QUERY, Severity.ERROR, scan, 1_300));
+    reporter.report(detection(FindingType.SLOW_QUERY, Severity.WARN, "select id from other where a = ?", 150));
+    reporter.drain();
+    assertThat(sink.seen).as("slow queries are held a moment").isEmpty();
+
+    reporter.report(detection(FindingType.MISSING_INDEX, Severity.WARN, scan, 0));
+    reporter.drain();
+    assertThat(reporter.findings()).singleElement().satisfies(finding -> {
+      assertThat(finding.type()).isEqualTo(FindingType.MISSING_INDEX);
+      assertThat(finding.severity()).isEqualTo(Severity.ERROR);
+      assertThat(finding.message()).contains("It is also a slow query: 1300 ms for one execution (threshold 100 ms)");
+      assertThat(finding.details()).containsEntry("slowMs", 1_300L).containsEntry("slowThresholdMs", 100);
+    });
+
+    reporter.report(detection(FindingType.SLOW_QUERY, Severity.WARN, scan, 500)); // explained already: dropped
+    reporter.drainAll();
+    assertThat(reporter.findings()).extracting(Finding::type)
+        .containsExactly(FindingType.MISSING_INDEX, FindingType.SLOW_QUERY);
+    assertThat(reporter.findings().get(1).sql()).isEqualTo("select id from other where a = ?");
   }
 }

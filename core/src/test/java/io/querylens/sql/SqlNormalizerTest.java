@@ -229,6 +229,16 @@ class SqlNormalizerTest {
     }
 
     @Test
+    void countsTheItemsOfInListsWhatEverTheyCollapseTo() {
+      assertThat(norm("select * from t where id in (?, ?, ?)").listItems()).isEqualTo(3);
+      assertThat(norm("select * from t where id in (?)").listItems()).isEqualTo(1);
+      assertThat(norm("select * from t where id in (?, ?) and b in (?, ?, ?)").listItems()).isEqualTo(5);
+      assertThat(norm("select * from t where (a, b) in ((?, ?), (?, ?))").listItems()).isEqualTo(2);
+      assertThat(norm("select * from t where id = ?").listItems()).isZero();
+      assertThat(norm("select * from t where id = any(?)").listItems()).isZero();
+    }
+
+    @Test
     void inListOfDoubleQuotedValuesCollapses() {
       NormalizedSql n = norm("select * from t where \"a\" in (\"x\", \"y\")");
       assertThat(n.shape()).isEqualTo("select * from t where \"a\" in (?)");

@@ -3,6 +3,9 @@ package io.querylens.testing;
 import com.example.shipping.Shipments;
 import com.zaxxer.hikari.HikariDataSource;
 import io.querylens.QueryLens;
+import io.querylens.capture.QueryCapture;
+import io.querylens.finding.Finding;
+import io.querylens.finding.FindingType;
 import io.querylens.bootstrap.HookListener;
 import io.querylens.bootstrap.Hooks;
 import io.querylens.config.QueryLensConfig;
@@ -33,6 +36,21 @@ public final class PoolLens implements AutoCloseable {
     this.pool = database.pool();
     this.runtime = QueryLensRuntime.start(settings.apply(QueryLensConfig.builder()
         .set(Settings.SUMMARY, Settings.SummaryMode.NEVER)).build(), QueryLensRuntime.Mode.LIBRARY, false);
+  }
+
+  /** Work run under a capture. */
+  @FunctionalInterface
+  public interface Work {
+    void run() throws Exception;
+  }
+
+  /** Runs {@code work} under a fresh capture and returns the capture's findings of {@code type}. */
+  public static List<Finding> captured(FindingType type, Work work) throws Exception {
+    try (QueryCapture capture = QueryLens.capture()) {
+      work.run();
+      capture.close();
+      return capture.findings().stream().filter(finding -> finding.type() == type).toList();
+    }
   }
 
   /** A new shipments table of {@code rows} rows, read through the watched pool. */

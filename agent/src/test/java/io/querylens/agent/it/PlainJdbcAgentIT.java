@@ -117,6 +117,31 @@ class PlainJdbcAgentIT {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void lintsLiteralsLeadingWildcardsInListSizesAndCrossJoinsAtInfoWithoutTheValues(Path jdk, String database)
+      throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "lint");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).contains("rows read");
+    List<String> findings = run.reportLines().stream().filter(line -> line.contains("\"SQL_LINT\"")).toList();
+    assertThat(findings).as(run.toString()).hasSize(4).allSatisfy(line -> assertThat(line)
+        .contains("\"severity\":\"INFO\"").doesNotContain("user-2").doesNotContain("%1"));
+    assertThat(String.join("\n", findings))
+        .contains("\"sql\":\"select id from users where name = ?\"")
+        .contains("\"callSite\":\"com.example.shop.PlainJdbcApp.userIdNamed(PlainJdbcApp.java:")
+        .contains("\"rule\":\"inline-literals\"")
+        .contains("\"callSite\":\"com.example.shop.PlainJdbcApp.searchUsers(PlainJdbcApp.java:")
+        .contains("\"rule\":\"leading-wildcard\"")
+        .contains("\"listSizes\":\"1, 2, 3, 5\"")
+        .contains("\"callSite\":\"com.example.shop.PlainJdbcApp.userWithEveryBio(PlainJdbcApp.java:")
+        .contains("\"rule\":\"cross-join\"");
+    assertThat(run.stdout()).as(run.toString())
+        .contains("INFO querylens.sql-lint - Values written into the SQL: [select id from users where name = ?] from "
+            + "com.example.shop.PlainJdbcApp.userIdNamed(PlainJdbcApp.java:");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
   void reportsDeepOffsetPaginationOnceWithTheBoundOffsetAndTheKeysetForm(Path jdk, String database)
       throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "deep-offset");

@@ -1,0 +1,37 @@
+package io.querylens.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class LikePatternsTest {
+
+  private static final long SECOND_AND_THIRD = (1L << 2) | (1L << 3);
+
+  @Test
+  void aBoundParameterCountsOnlyWhereItIsALikePattern() {
+    String sql = "select a from t where b = ? and c like ? and d ilike ?";
+    assertThat(LikePatterns.leadingWildcard(sql, 1L << 2)).isTrue();
+    assertThat(LikePatterns.leadingWildcard(sql, 1L << 3)).isTrue();
+    assertThat(LikePatterns.leadingWildcard(sql, 1L << 1)).isFalse();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c LIKE?", 1L << 1)).isTrue();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c = 'like ?' and d like ?", 1L << 1)).isTrue();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c = 'like ?' and d like ?", 1L << 2)).isFalse();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c unlike ? and likely = ?", SECOND_AND_THIRD | 2))
+        .isFalse();
+    assertThat(LikePatterns.leadingWildcard("select a from t where lower(c) like lower(?)", 1L << 1)).isTrue();
+    assertThat(LikePatterns.leadingWildcard("", -1L)).isFalse();
+  }
+
+  @Test
+  void literalPatternsAreReadFromTheStatement() {
+    assertThat(LikePatterns.leadingWildcard("select a from t where c like '%son'", 0)).isTrue();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c like '_on%'", 0)).isTrue();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c like N'%son'", 0)).isTrue();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c like '%' || ?", 0)).isTrue();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c like concat('%', ?, '%')", 0)).isTrue();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c like 'son%'", 0)).isFalse();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c = '%son' and d like ?", 0)).isFalse();
+    assertThat(LikePatterns.leadingWildcard("select a from t where c like ? || '%'", 0)).isFalse();
+  }
+}

@@ -14,6 +14,7 @@ import io.querylens.config.Settings;
 import io.querylens.detect.Detector;
 import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
+import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,15 @@ public final class AgentInstaller {
     }
     QueryLensRuntime runtime = QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true);
     List<Class<?>> early = attached ? List.of() : loadedBeforeUs(instrumentation);
-    agentBuilder(attached, early).installOn(instrumentation);
+    if (attached || !early.isEmpty()) {
+      // Classes to retransform: Byte Buddy installs its transformer and retransforms them, now.
+      agentBuilder(attached, early).installOn(instrumentation);
+    } else {
+      // At JVM start with nothing loaded yet: Byte Buddy's transformer is built while the application starts.
+      DeferredTransformer deferred = new DeferredTransformer(jdbcClassFilter());
+      instrumentation.addTransformer(deferred);
+      deferred.buildInBackground(AgentInstaller::rawTransformer);
+    }
     for (Class<?> loaded : attached ? List.of(instrumentation.getAllLoadedClasses()) : early) {
       if (loaded.getName().equals(Slf4jInstrumentation.LOGGER_FACTORY)) {
         Hooks.onLoggerFactoryReady(loaded);
@@ -112,7 +121,7 @@ public final class AgentInstaller {
         .with(AgentBuilder.PoolStrategy.Default.FAST)
         .with(new ErrorListener())
         .with((AgentBuilder.TransformerDecorator) transformer -> new JdbcClassPrefilter(transformer,
-            INSTRUMENTED_BY_NAME.stream().map(name -> name.replace('.', '/')).collect(Collectors.toSet())))
+            jdbcClassFilter()))
         .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
         .or(nameStartsWith("io.querylens.").or(nameStartsWith("java.")).or(nameStartsWith("jdk."))
             .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
@@ -126,6 +135,20 @@ public final class AgentInstaller {
         .type(ServletInstrumentation.javaxTypes()).transform(ServletInstrumentation.javaxAdvice(base))
         .type(ServletInstrumentation.jakartaTypes()).transform(ServletInstrumentation.jakartaAdvice(base))
         .type(Slf4jInstrumentation.types()).transform(Slf4jInstrumentation.advice(base));
+  }
+
+  /** Byte Buddy's transformer, not installed: for classes loaded from now on, none retransformed. */
+  private static ClassFileTransformer rawTransformer() {
+    try {
+      return agentBuilder(false, List.of()).makeRaw();
+    } catch (NoSuchMethodException bridgeOutOfDate) {
+      throw new IllegalStateException(bridgeOutOfDate);
+    }
+  }
+
+  private static JdbcClassFilter jdbcClassFilter() {
+    return new JdbcClassFilter(INSTRUMENTED_BY_NAME.stream().map(name -> name.replace('.', '/'))
+        .collect(Collectors.toSet()));
   }
 
   private static String banner(QueryLensRuntime runtime) {

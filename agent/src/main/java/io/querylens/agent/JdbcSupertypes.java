@@ -78,6 +78,51 @@ final class JdbcSupertypes {
       // so a later load may try again.
       return mask | INCOMPLETE;
     }
+    return remember(table, name, mask);
+  }
+
+  /**
+   * The mask of JDBC interfaces the class with {@code header} implements, its supertypes read from their class files
+   * through {@code loader} without Byte Buddy; -1 when one of them could not be read (then let Byte Buddy decide).
+   */
+  static int of(ClassHeader header, ClassLoader loader) {
+    Map<String, Integer> table = table(loader);
+    int mask = header.superName() == null ? 0 : ofClassFile(header.superName(), loader, table, 1);
+    for (String implemented : header.interfaces()) {
+      mask |= ofClassFile(implemented, loader, table, 1);
+    }
+    return (mask & INCOMPLETE) != 0 ? -1 : mask;
+  }
+
+  private static int ofClassFile(String name, ClassLoader loader, Map<String, Integer> table, int depth) {
+    if (name.startsWith("java.") || name.startsWith("javax.sql.")) {
+      return ofJdk(name);
+    }
+    Integer known = table.get(name);
+    if (known != null) {
+      return known;
+    }
+    if (depth > MAX_DEPTH) {
+      return INCOMPLETE;
+    }
+    ClassHeader header;
+    try (java.io.InputStream in = loader.getResourceAsStream(name.replace('.', '/') + ".class")) {
+      if (in == null) {
+        return INCOMPLETE;
+      }
+      header = ClassHeader.read(in.readAllBytes());
+    } catch (java.io.IOException | RuntimeException unreadable) {
+      return INCOMPLETE;
+    }
+    int mask = header.superName() == null ? 0 : ofClassFile(header.superName(), loader, table, depth + 1);
+    for (String implemented : header.interfaces()) {
+      mask |= ofClassFile(implemented, loader, table, depth + 1);
+    }
+    return remember(table, name, mask);
+  }
+
+  /** Keeps a complete mask for {@code name}; an incomplete one is returned, not kept (a later load may try again). */
+  private static int remember(Map<String, Integer> table, String name, int mask) {
     if ((mask & INCOMPLETE) != 0) {
       return mask;
     }

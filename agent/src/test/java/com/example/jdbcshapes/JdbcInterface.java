@@ -1,0 +1,6 @@
+package com.example.jdbcshapes;
+
+import java.sql.Connection;
+
+/** An interface extending a JDBC interface. */
+public interface JdbcInterface extends Connection {}

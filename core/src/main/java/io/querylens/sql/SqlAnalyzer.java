@@ -62,6 +62,9 @@ public final class SqlAnalyzer implements AutoCloseable {
   /** JSqlParser's own rule: complex parsing is exponential in nesting, so it is only retried up to this depth. */
   private static final int MAX_COMPLEX_PARSING_DEPTH = 10;
 
+  /** Parentheses nested deeper than this are not given to JSqlParser (it can take seconds on them). */
+  static final int MAX_PARSED_DEPTH = 100;
+
   /** Parse threads recurse deeply on long conditions; the walker recurses along the same trees. */
   private static final long PARSER_STACK_BYTES = 4L * 1024 * 1024;
 
@@ -158,10 +161,35 @@ public final class SqlAnalyzer implements AutoCloseable {
     if (shape.stripTrailing().endsWith(TRUNCATION_MARK)) {
       return lexical(shape, tokens, "not parsed: the shape is truncated");
     }
+    int depth = parenthesisDepth(tokens);
+    if (depth < 0) {
+      // No database runs it either, and JSqlParser can spend its whole timeout backtracking over "select(((".
+      return lexical(shape, tokens, "not parsed: unbalanced parentheses");
+    }
+    if (depth > MAX_PARSED_DEPTH) {
+      return lexical(shape, tokens, "not parsed: parentheses nested more than " + MAX_PARSED_DEPTH + " deep");
+    }
     if (printsToStdout(tokens)) {
       return lexical(shape, tokens, "not parsed: JSqlParser 5.3 prints to stdout on STRUCT<...> syntax");
     }
     return parse(shape, tokens);
+  }
+
+  /**
+   * How deep parentheses outside quotes and comments nest; -1 when one is left open or one is closed before it
+   * opens.
+   */
+  static int parenthesisDepth(List<SqlLexer.Token> tokens) {
+    int depth = 0;
+    int deepest = 0;
+    for (SqlLexer.Token token : tokens) {
+      if (token.isPunct('(')) {
+        deepest = Math.max(deepest, ++depth);
+      } else if (token.isPunct(')') && --depth < 0) {
+        return -1;
+      }
+    }
+    return depth == 0 ? deepest : -1;
   }
 
   private synchronized SqlStructure parse(String shape, List<SqlLexer.Token> tokens) {

@@ -567,7 +567,7 @@ class SqlAnalyzerTest {
 
     @Test
     void garbageFallsBackToLexicalGuess() {
-      SqlStructure s = analyze("select from users where ??? garbage (");
+      SqlStructure s = analyze("select from users where ??? garbage ()");
 
       assertThat(s.parsed()).isFalse();
       assertThat(s.kind()).isEqualTo(StatementKind.SELECT);
@@ -586,6 +586,20 @@ class SqlAnalyzerTest {
       assertThat(s.parsed()).isFalse();
       assertThat(s.kind()).isEqualTo(StatementKind.SELECT);
       assertOneLine(s.problem());
+    }
+
+    @Test
+    void unbalancedParenthesesAreReadLexicallyWithoutAskingJSqlParser() {
+      SqlStructure s = analyze("select * from orders o where o.id in ((select id from t where a = ?)");
+
+      assertThat(s.parsed()).isFalse();
+      assertThat(SqlAnalyzer.isTransient(s)).isFalse();
+      assertThat(s.kind()).isEqualTo(StatementKind.SELECT);
+      assertThat(s.tables()).contains("orders");
+      assertThat(s.problem()).isEqualTo("not parsed: unbalanced parentheses");
+      assertThat(analyze("select count(*) from t where a = ')' and b = '('").parsed()).isTrue();
+      assertThat(analyze("select * from t where " + "(".repeat(101) + "a = ?" + ")".repeat(101)).problem())
+          .isEqualTo("not parsed: parentheses nested more than 100 deep");
     }
 
     @Test

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plain JDBC scenarios, one per argument: {@code nplusone}, {@code fixed}, {@code slow}, {@code fast}, {@code error},
- * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}, {@code unbounded}, {@code lint}. Prints its results to stdout so runs with and
+ * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}, {@code unbounded}, {@code lint}, {@code secrets}. Prints its results to stdout so runs with and
  * without the agent can be compared.
  */
 public final class PlainJdbcApp {
@@ -38,6 +38,7 @@ public final class PlainJdbcApp {
         case "deep-offset" -> deepOffset(connection);
         case "unbounded" -> unbounded(connection);
         case "lint" -> lint(connection);
+        case "secrets" -> secrets(connection);
         default -> throw new IllegalArgumentException(args[0]);
       }
     }
@@ -150,6 +151,59 @@ public final class PlainJdbcApp {
     System.out.println(exportAuditLog(connection).size() + " entries exported");
   }
 
+  /**
+   * Values that must never leave the application through querylens, each starting with {@code SECRET-}: written into
+   * SQL and bound, in statements that make N+1, repeated query, unbatched writes, SQL lint and slow query findings.
+   * Prints only counts.
+   */
+  private static void secrets(Connection connection) throws SQLException {
+    int rows = 0;
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("create table vault (id bigint primary key, owner varchar(40), token varchar(40))");
+    }
+    try (PreparedStatement insert = connection.prepareStatement("insert into vault values (?, ?, ?)")) {
+      for (int i = 1; i <= 12; i++) { // one row at a time: unbatched writes
+        insert.setLong(1, i);
+        insert.setString(2, "SECRET-OWNER-" + i);
+        insert.setString(3, "SECRET-TOKEN-" + i);
+        rows += insert.executeUpdate();
+      }
+    }
+    for (int i = 1; i <= 6; i++) { // N+1 over bound secrets
+      try (PreparedStatement statement = connection.prepareStatement("select id from vault where owner = ?")) {
+        statement.setString(1, "SECRET-OWNER-" + i);
+        rows += count(statement.executeQuery());
+      }
+    }
+    for (int i = 0; i < 3; i++) { // the same secret three times: a repeated query
+      try (PreparedStatement statement = connection.prepareStatement("select owner from vault where token = ?")) {
+        statement.setString(1, "SECRET-TOKEN-7");
+        rows += count(statement.executeQuery());
+      }
+    }
+    for (int i = 1; i <= 3; i++) { // secrets written into the SQL: SQL lint
+      try (Statement statement = connection.createStatement()) {
+        rows += count(statement.executeQuery("select id from vault where token = 'SECRET-LITERAL-" + i + "'"));
+      }
+    }
+    try (PreparedStatement statement = connection.prepareStatement("select id from vault where owner like ?")) {
+      statement.setString(1, "%SECRET-PATTERN%"); // a leading wildcard
+      rows += count(statement.executeQuery());
+    }
+    try (Statement statement = connection.createStatement()) { // a slow statement with a secret in it
+      if (Db.isPostgres()) {
+        rows += count(statement.executeQuery("select pg_sleep(0.25), 'SECRET-SLOW'"));
+      } else {
+        statement.execute("create alias if not exists sleep_then for 'com.example.shop.PlainJdbcApp.sleepThen'");
+        rows += count(statement.executeQuery("select sleep_then(250), 'SECRET-SLOW'"));
+      }
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("drop table vault");
+    }
+    System.out.println(rows + " rows");
+  }
+
   /** SQL written the costly way: names pasted in, contains-searches, IN lists of every size, a join without ON. */
   private static void lint(Connection connection) throws SQLException, InterruptedException {
     int found = 0;
@@ -246,6 +300,12 @@ public final class PlainJdbcApp {
       }
     }
     System.out.println("slept");
+  }
+
+  /** Called by H2 for {@code select sleep_then(250)}: sleeps, then returns 1. */
+  public static int sleepThen(long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    return 1;
   }
 
   /** Called by H2 for {@code call sleep_ms(250)}. */

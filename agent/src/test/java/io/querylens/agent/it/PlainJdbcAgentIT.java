@@ -117,6 +117,29 @@ class PlainJdbcAgentIT {
 
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
+  void noSecretValueLeavesThroughAnyOutputUnlessParametersAreShown(Path jdk, String database) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "secrets");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    String report = String.join("\n", run.reportLines());
+    assertThat(report).as(run.toString()).contains("\"N_PLUS_ONE\"", "\"REPEATED_QUERY\"", "\"UNBATCHED_WRITES\"",
+        "\"SQL_LINT\"", "\"SLOW_QUERY\"");
+    for (String output : List.of(run.stdout(), run.stderr(), report)) {
+      assertThat(output).as(run.toString()).doesNotContain("SECRET-");
+    }
+    System.out.println("[figures] secrets on " + (database.startsWith("jdbc:postgresql") ? "postgresql" : database)
+        + ": " + run.reportLines().size() + " findings, "
+        + (run.stdout().length() + run.stderr().length() + report.length()) + " characters of output, 0 secrets");
+
+    // The same run with log.parameters=true does show them: the check above can see them when they are there.
+    ForkedJvm.Result shown = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database)
+        .agentArguments("log.parameters=true").run(APP, "secrets");
+    assertThat(shown.exitCode()).as(shown.toString()).isZero();
+    assertThat(String.join("\n", shown.reportLines())).as(shown.toString()).contains("SECRET-");
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
   void lintsLiteralsLeadingWildcardsInListSizesAndCrossJoinsAtInfoWithoutTheValues(Path jdk, String database)
       throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk).jvm("-Dscenario.db=" + database).run(APP, "lint");

@@ -5,14 +5,22 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Connects the scenario programs to H2 (default) or the PostgreSQL given as {@code -Dscenario.db=jdbc:postgresql:...}. */
+/**
+ * Connects the scenario programs to H2 (default), HSQLDB ({@code -Dscenario.db=hsqldb}), SQLite ({@code sqlite}) or
+ * the PostgreSQL given as {@code -Dscenario.db=jdbc:postgresql:...}.
+ */
 final class Db {
 
   private Db() {}
 
   static String url() {
     String url = System.getProperty("scenario.db", "h2");
-    return url.equals("h2") ? "jdbc:h2:mem:shop;DB_CLOSE_DELAY=-1" : url;
+    return switch (url) {
+      case "h2" -> "jdbc:h2:mem:shop;DB_CLOSE_DELAY=-1";
+      case "hsqldb" -> "jdbc:hsqldb:mem:shop";
+      case "sqlite" -> "jdbc:sqlite::memory:";
+      default -> url;
+    };
   }
 
   static boolean isPostgres() {

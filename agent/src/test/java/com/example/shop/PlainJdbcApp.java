@@ -20,7 +20,7 @@ public final class PlainJdbcApp {
   private static final Logger LOG = LoggerFactory.getLogger(PlainJdbcApp.class);
 
   public static void main(String[] args) throws Exception {
-    LOG.info("scenario {} on {}", args[0], Db.isPostgres() ? "postgresql" : "h2");
+    LOG.info("scenario {} on {}", args[0], Db.isPostgres() ? "postgresql" : System.getProperty("scenario.db", "h2"));
     if (args[0].equals("quick-exit")) {
       quickExit();
       return;

@@ -206,7 +206,14 @@ public final class Recorder implements HookListener {
     state.connections.statementEnded(shape);
 
     if (!execution.batch && !resolved.multiValued()) {
-      execution.valueHash = resolved.literalHash() * 31 + state.parameterHash(execution.statement);
+      long parameters = state.parameterHash(execution.statement);
+      if (parameters == 0 && execution.isPrepared() && resolved.raw().indexOf('?') >= 0) {
+        // Bind markers, but no bind seen: a driver whose setters querylens cannot advise (SQLite's are inherited from
+        // a class that does not implement PreparedStatement). The values are unknown, not equal: counted as
+        // differing, so that a loop over them is an N+1 rather than a repeated query it may not be.
+        parameters = execution.startNanos | Long.MIN_VALUE;
+      }
+      execution.valueHash = resolved.literalHash() * 31 + parameters;
     }
     UnitOfWork unit = unitFor(state, endNanos);
     execution.unit = unit;

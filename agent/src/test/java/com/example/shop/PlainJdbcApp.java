@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plain JDBC scenarios, one per argument: {@code nplusone}, {@code fixed}, {@code slow}, {@code fast}, {@code error},
- * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}, {@code unbounded}, {@code lint}, {@code secrets}. Prints its results to stdout so runs with and
+ * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}, {@code unbounded}, {@code lint}, {@code secrets}, {@code attach-later}. Prints its results to stdout so runs with and
  * without the agent can be compared.
  */
 public final class PlainJdbcApp {
@@ -39,6 +39,7 @@ public final class PlainJdbcApp {
         case "unbounded" -> unbounded(connection);
         case "lint" -> lint(connection);
         case "secrets" -> secrets(connection);
+        case "attach-later" -> attachLater(connection);
         default -> throw new IllegalArgumentException(args[0]);
       }
     }
@@ -149,6 +150,18 @@ public final class PlainJdbcApp {
           : "insert into audit_log select x, 'actor' || mod(x, 7) from system_range(1, 12000)");
     }
     System.out.println(exportAuditLog(connection).size() + " entries exported");
+  }
+
+  /**
+   * Runs a query (so the driver's classes are loaded before any agent), says "ready", waits for a line on stdin (the
+   * test attaches querylens meanwhile), then runs an N+1 on the connection it already had.
+   */
+  private static void attachLater(Connection connection) throws Exception {
+    new FeedService(connection).renderWithOneQuery();
+    System.out.println("ready");
+    System.out.flush();
+    new java.io.BufferedReader(new java.io.InputStreamReader(System.in)).readLine();
+    System.out.println(new FeedService(connection).renderWithNPlusOne().size() + " lines after the attach");
   }
 
   /**

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Plain JDBC scenarios, one per argument: {@code nplusone}, {@code fixed}, {@code slow}, {@code fast}, {@code error},
- * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}, {@code unbounded}, {@code lint}, {@code secrets}, {@code attach-later}. Prints its results to stdout so runs with and
+ * {@code repeat-across-units}, {@code missing-index}, {@code deep-offset}, {@code quick-exit}, {@code unbounded}, {@code lint}, {@code secrets}, {@code attach-later}, {@code virtual-threads}. Prints its results to stdout so runs with and
  * without the agent can be compared.
  */
 public final class PlainJdbcApp {
@@ -40,6 +40,7 @@ public final class PlainJdbcApp {
         case "lint" -> lint(connection);
         case "secrets" -> secrets(connection);
         case "attach-later" -> attachLater(connection);
+        case "virtual-threads" -> virtualThreads();
         default -> throw new IllegalArgumentException(args[0]);
       }
     }
@@ -150,6 +151,38 @@ public final class PlainJdbcApp {
           : "insert into audit_log select x, 'actor' || mod(x, 7) from system_range(1, 12000)");
     }
     System.out.println(exportAuditLog(connection).size() + " entries exported");
+  }
+
+  /**
+   * 500 virtual threads (JDK 21+), each with its own connection, each rendering the feed with its N+1. On an older JDK
+   * prints "no virtual threads".
+   */
+  private static void virtualThreads() throws Exception {
+    java.util.concurrent.ExecutorService executor;
+    try {
+      executor = (java.util.concurrent.ExecutorService) java.util.concurrent.Executors.class
+          .getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
+    } catch (NoSuchMethodException olderJdk) {
+      System.out.println("no virtual threads");
+      return;
+    }
+    java.util.List<java.util.concurrent.Future<Integer>> renders = new java.util.ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      renders.add(executor.submit(() -> {
+        try (Connection own = Db.connect()) {
+          return new FeedService(own).renderWithNPlusOne().size();
+        }
+      }));
+    }
+    executor.shutdown();
+    if (!executor.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES)) {
+      throw new IllegalStateException("virtual threads did not finish");
+    }
+    int lines = 0;
+    for (java.util.concurrent.Future<Integer> render : renders) {
+      lines += render.get();
+    }
+    System.out.println(lines + " lines from 500 virtual threads");
   }
 
   /**

@@ -16,11 +16,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * querylens attached to a JVM already running (its {@code agentmain}), whose driver classes and connection were loaded
+ * Beyond the plain start-up attach: querylens attached to a JVM already running (its {@code agentmain}), whose driver classes and connection were loaded
  * and opened before: the classes are retransformed and the N+1 the program runs afterwards on that same connection is
  * reported, on every JDK available.
  */
-class AttachLaterAgentIT {
+class RuntimeCompatibilityAgentIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
@@ -65,5 +65,28 @@ class AttachLaterAgentIT {
         .contains("\"sql\":\"select p.id, p.bio from profiles p where p.user_id = ?\"")
         .contains("\"callSite\":\"com.example.shop.FeedService.renderWithNPlusOne(FeedService.java:")
         .contains("\"count\":40");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void fiveHundredVirtualThreadsEachWithItsNPlusOneAreCountedAndReportedOnce(Path jdk) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).run("com.example.shop.PlainJdbcApp", "virtual-threads");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    org.junit.jupiter.api.Assumptions.assumeFalse(run.stdout().contains("no virtual threads"),
+        "virtual threads need JDK 21+");
+    assertThat(run.stdout()).as(run.toString()).contains("20000 lines from 500 virtual threads");
+    assertThat(run.reportLines()).as(run.toString()).singleElement().asString()
+        .contains("\"type\":\"N_PLUS_ONE\"")
+        .contains("\"callSite\":\"com.example.shop.FeedService.renderWithNPlusOne(FeedService.java:");
+    java.util.regex.Matcher summary = java.util.regex.Pattern.compile("querylens summary: ([0-9,]+) statements")
+        .matcher(run.stderr());
+    assertThat(summary.find()).as(run.toString()).isTrue();
+    long statements = Long.parseLong(summary.group(1).replace(",", ""));
+    assertThat(statements).as("500 x (1 + 40) feed statements, plus 6 seeding (2 drops, 2 creates, 2 batches)")
+        .isEqualTo(20_506L);
+    assertThat(run.stderr()).doesNotContain("Exception");
+    System.out.println("[figures] virtual threads on " + jdk.getFileName() + ": 500 threads, " + statements
+        + " statements counted, 1 N+1 finding");
   }
 }

@@ -53,15 +53,9 @@ final class JdbcSupertypes {
 
   private static int of(TypeDefinition type, Map<String, Integer> table, int depth) {
     String name = type.asErasure().getName();
-    if (name.startsWith("java.") || name.startsWith("javax.sql.")) {
-      return ofJdk(name);
-    }
-    Integer known = table.get(name);
+    Integer known = known(name, table, depth);
     if (known != null) {
       return known;
-    }
-    if (depth > MAX_DEPTH) {
-      return INCOMPLETE;
     }
     int mask = 0;
     try {
@@ -95,15 +89,9 @@ final class JdbcSupertypes {
   }
 
   private static int ofClassFile(String name, ClassLoader loader, Map<String, Integer> table, int depth) {
-    if (name.startsWith("java.") || name.startsWith("javax.sql.")) {
-      return ofJdk(name);
-    }
-    Integer known = table.get(name);
+    Integer known = known(name, table, depth);
     if (known != null) {
       return known;
-    }
-    if (depth > MAX_DEPTH) {
-      return INCOMPLETE;
     }
     ClassHeader header;
     try (java.io.InputStream in = loader.getResourceAsStream(name.replace('.', '/') + ".class")) {
@@ -119,6 +107,18 @@ final class JdbcSupertypes {
       mask |= ofClassFile(implemented, loader, table, depth + 1);
     }
     return remember(table, name, mask);
+  }
+
+  /** The mask of a JDK type, or one remembered, or INCOMPLETE past the depth limit; null when it must be worked out. */
+  private static Integer known(String name, Map<String, Integer> table, int depth) {
+    if (name.startsWith("java.") || name.startsWith("javax.sql.")) {
+      return ofJdk(name);
+    }
+    Integer known = table.get(name);
+    if (known != null) {
+      return known;
+    }
+    return depth > MAX_DEPTH ? INCOMPLETE : null;
   }
 
   /** Keeps a complete mask for {@code name}; an incomplete one is returned, not kept (a later load may try again). */

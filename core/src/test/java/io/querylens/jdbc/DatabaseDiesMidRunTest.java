@@ -3,17 +3,11 @@ package io.querylens.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.querylens.QueryLens;
-import io.querylens.bootstrap.HookListener;
-import io.querylens.bootstrap.Hooks;
-import io.querylens.config.QueryLensConfig;
-import io.querylens.config.Settings;
 import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
+import io.querylens.testing.LibraryLens;
 import io.querylens.testing.TestDatabases;
 import io.querylens.testing.TestDatabases.TestDatabase;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,28 +36,20 @@ class DatabaseDiesMidRunTest {
 
   @Parameter TestDatabase database;
 
-  private final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-  private QueryLensRuntime runtime;
+  private LibraryLens lens;
   private String url;
   private String table;
 
   @BeforeEach
   void start() {
-    Diagnostics.reset();
-    Diagnostics.redirect(new PrintStream(diagnostics, true, StandardCharsets.UTF_8));
+    lens = new LibraryLens();
     url = database.url();
     table = "ledger_" + TestDatabases.uniqueSuffix();
   }
 
   @AfterEach
   void stop() throws SQLException {
-    if (runtime != null) {
-      runtime.shutdown();
-    }
-    Hooks.install(HookListener.NO_OP);
-    Hooks.installCaptureBridge(null);
-    Diagnostics.reset();
-    Diagnostics.redirect(null);
+    lens.close();
     if (database.isPostgres()) {
       try (Connection connection = dataSource(url).getConnection(); Statement statement = connection.createStatement()) {
         statement.execute("drop table if exists " + table + "_raw");
@@ -88,8 +74,7 @@ class DatabaseDiesMidRunTest {
     // H2: a named in-memory database per run, so that each run kills its own.
     List<String> raw = run(dataSource(database.isPostgres() ? url : url + "_raw"), table + "_raw");
 
-    runtime = QueryLensRuntime.start(QueryLensConfig.builder().set(Settings.SUMMARY, Settings.SummaryMode.NEVER)
-        .build(), QueryLensRuntime.Mode.LIBRARY, false);
+    QueryLensRuntime runtime = lens.start(settings -> settings);
     List<String> watched = run(QueryLens.wrap(dataSource(database.isPostgres() ? url : url + "_watched")),
         table + "_watched");
 
@@ -97,7 +82,7 @@ class DatabaseDiesMidRunTest {
     assertThat(raw).as("the database really died").anyMatch(step -> step.startsWith("error "));
     runtime.flush();
     assertThat(runtime.recorder().statementCount()).as("create, insert, select, and the kill").isGreaterThanOrEqualTo(4);
-    assertThat(Diagnostics.errorCounts()).as(diagnostics.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(Diagnostics.errorCounts()).as(lens.diagnostics()).isEmpty();
     System.out.println("[figures] database dies mid-run on " + database + ": " + raw.size() + " steps, "
         + raw.stream().filter(step -> step.startsWith("error ")).count() + " of them errors, identical with querylens; "
         + Diagnostics.totalErrors() + " querylens errors");
@@ -153,19 +138,8 @@ class DatabaseDiesMidRunTest {
     }
   }
 
-  @FunctionalInterface
-  private interface Step {
-    String run() throws Exception;
-  }
-
-  private static void step(List<String> steps, Step step) {
-    try {
-      steps.add("ok " + step.run());
-    } catch (SQLException failed) {
-      steps.add("error " + failed.getClass().getName() + " " + failed.getSQLState());
-    } catch (Exception failed) {
-      steps.add("error " + failed.getClass().getName());
-    }
+  private static void step(List<String> steps, LibraryLens.Step step) {
+    LibraryLens.record(steps, false, step);
   }
 
   private static String update(Connection connection, String sql) throws SQLException {

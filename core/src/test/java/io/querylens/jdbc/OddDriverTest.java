@@ -3,17 +3,12 @@ package io.querylens.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.querylens.QueryLens;
-import io.querylens.bootstrap.HookListener;
-import io.querylens.bootstrap.Hooks;
-import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
 import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.querylens.testing.LibraryLens;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Proxy;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,39 +29,25 @@ import org.junit.jupiter.api.Test;
  */
 class OddDriverTest {
 
-  private final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-  private QueryLensRuntime runtime;
-
-  @BeforeEach
-  void start() {
-    Diagnostics.reset();
-    Diagnostics.redirect(new PrintStream(diagnostics, true, StandardCharsets.UTF_8));
-  }
+  private final LibraryLens lens = new LibraryLens();
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.shutdown();
-    }
-    Hooks.install(HookListener.NO_OP);
-    Hooks.installCaptureBridge(null);
-    Diagnostics.reset();
-    Diagnostics.redirect(null);
+    lens.close();
   }
 
   @Test
   void theApplicationSeesWhatTheOddDriverDoesAndQuerylensCarriesOn() {
     List<String> raw = run(oddDataSource());
 
-    runtime = QueryLensRuntime.start(QueryLensConfig.builder().set(Settings.SUMMARY, Settings.SummaryMode.NEVER)
-        .set(Settings.SLOW_THRESHOLD_MS, 1L).build(), QueryLensRuntime.Mode.LIBRARY, false);
+    QueryLensRuntime runtime = lens.start(settings -> settings.set(Settings.SLOW_THRESHOLD_MS, 1L));
     List<String> watched = run(QueryLens.wrap(oddDataSource()));
     runtime.flush();
 
     assertThat(watched).isEqualTo(raw);
     assertThat(runtime.recorder().statementCount()).as("the query, the execute and the batch (the update failed binding)")
         .isEqualTo(3);
-    assertThat(Diagnostics.errorCounts()).as(diagnostics.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(Diagnostics.errorCounts()).as(lens.diagnostics()).isEmpty();
     System.out.println("[figures] odd driver: " + raw.size() + " steps identical with querylens, "
         + runtime.recorder().statementCount() + " statements recorded, " + Diagnostics.totalErrors()
         + " querylens errors");
@@ -123,17 +103,8 @@ class OddDriverTest {
     return steps;
   }
 
-  @FunctionalInterface
-  private interface Step {
-    String run() throws Exception;
-  }
-
-  private static void step(List<String> steps, Step step) {
-    try {
-      steps.add("ok " + step.run());
-    } catch (Exception failed) {
-      steps.add("error " + failed.getClass().getName() + ": " + failed.getMessage());
-    }
+  private static void step(List<String> steps, LibraryLens.Step step) {
+    LibraryLens.record(steps, true, step);
   }
 
   /** The odd driver, as a data source. */

@@ -3,16 +3,11 @@ package io.querylens.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.querylens.QueryLens;
-import io.querylens.bootstrap.HookListener;
-import io.querylens.bootstrap.Hooks;
-import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
 import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
+import io.querylens.testing.LibraryLens;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,7 +16,6 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,25 +28,12 @@ class BoundedMemoryTest {
   private static final int STATEMENTS = 1_000_000;
   private static final long CAP_BYTES = 32L * 1024 * 1024;
 
-  private final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
-  private QueryLensRuntime runtime;
+  private final LibraryLens lens = new LibraryLens();
   private Connection keepAlive;
-
-  @BeforeEach
-  void start() {
-    Diagnostics.reset();
-    Diagnostics.redirect(new PrintStream(diagnostics, true, StandardCharsets.UTF_8));
-  }
 
   @AfterEach
   void stop() throws SQLException {
-    if (runtime != null) {
-      runtime.shutdown();
-    }
-    Hooks.install(HookListener.NO_OP);
-    Hooks.installCaptureBridge(null);
-    Diagnostics.reset();
-    Diagnostics.redirect(null);
+    lens.close();
     if (keepAlive != null) {
       keepAlive.close();
     }
@@ -70,8 +51,7 @@ class BoundedMemoryTest {
     // The same work without querylens first: the baseline is the heap of the application, H2 and the JDK after it.
     run(h2, 20_000, "warm");
     long baseline = settledHeap();
-    runtime = QueryLensRuntime.start(QueryLensConfig.builder().set(Settings.SUMMARY, Settings.SummaryMode.NEVER)
-        .set(Settings.INDEX_ADVICE, false).build(), QueryLensRuntime.Mode.LIBRARY, false);
+    QueryLensRuntime runtime = lens.start(settings -> settings.set(Settings.INDEX_ADVICE, false));
     DataSource watched = QueryLens.wrap(h2);
 
     long started = System.nanoTime();
@@ -83,7 +63,7 @@ class BoundedMemoryTest {
     long retained = Math.max(0, after - baseline); // everything querylens keeps, from its start
     assertThat(runtime.recorder().statementCount()).isGreaterThanOrEqualTo(STATEMENTS);
     assertThat(retained).as("heap kept after %,d distinct statements", STATEMENTS).isLessThan(CAP_BYTES);
-    assertThat(Diagnostics.errorCounts()).as(diagnostics.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(Diagnostics.errorCounts()).as(lens.diagnostics()).isEmpty();
     System.out.printf("[figures] memory: %,d distinct SQL strings in %.1f s; heap kept afterwards %.1f MB (cap %d MB);"
             + " drops said: %s%n", STATEMENTS, seconds / 1e9, retained / 1048576.0, CAP_BYTES / 1048576,
         Diagnostics.dropCounts().keySet());

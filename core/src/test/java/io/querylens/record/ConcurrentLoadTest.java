@@ -4,19 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.querylens.QueryLens;
-import io.querylens.bootstrap.HookListener;
-import io.querylens.bootstrap.Hooks;
 import io.querylens.capture.CaptureScope;
 import io.querylens.capture.CapturedStatement;
 import io.querylens.capture.QueryCapture;
-import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
 import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
+import io.querylens.testing.LibraryLens;
 import io.querylens.sql.StatementKind;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,14 +43,12 @@ class ConcurrentLoadTest {
   private static final int ITERATIONS = 400;
   private static final int ROWS = 1_000;
 
-  private final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+  private final LibraryLens lens = new LibraryLens();
   private HikariDataSource pool;
   private QueryLensRuntime runtime;
 
   @BeforeEach
   void start() throws SQLException {
-    Diagnostics.reset();
-    Diagnostics.redirect(new PrintStream(diagnostics, true, StandardCharsets.UTF_8));
     pool = new HikariDataSource();
     pool.setJdbcUrl("jdbc:h2:mem:" + UUID.randomUUID());
     pool.setMaximumPoolSize(16);
@@ -64,22 +57,12 @@ class ConcurrentLoadTest {
       statement.execute("create table counters (id int primary key, hits int not null)");
       statement.execute("insert into counters select x, 0 from system_range(1, " + ROWS + ")");
     }
-    runtime = QueryLensRuntime.start(QueryLensConfig.builder()
-        .set(Settings.SUMMARY, Settings.SummaryMode.NEVER)
-        .set(Settings.SHAPES_MAX, 100_000)
-        .set(Settings.INDEX_ADVICE, false)
-        .build(), QueryLensRuntime.Mode.LIBRARY, false);
+    runtime = lens.start(settings -> settings.set(Settings.SHAPES_MAX, 100_000).set(Settings.INDEX_ADVICE, false));
   }
 
   @AfterEach
   void stop() {
-    if (runtime != null) {
-      runtime.shutdown();
-    }
-    Hooks.install(HookListener.NO_OP);
-    Hooks.installCaptureBridge(null);
-    Diagnostics.reset();
-    Diagnostics.redirect(null);
+    lens.close();
     pool.close();
   }
 
@@ -126,7 +109,7 @@ class ConcurrentLoadTest {
       rows.next();
       assertThat(rows.getLong(1)).as("the application's own writes").isEqualTo(expected / 2);
     }
-    assertThat(Diagnostics.errorCounts()).as(diagnostics.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(Diagnostics.errorCounts()).as(lens.diagnostics()).isEmpty();
     System.out.printf("[figures] load: %d threads, %,d statements counted exactly in %.1f s (%,.0f statements/s "
             + "through a pool of 16 on H2, querylens recording); 0 querylens errors%n", THREADS, expected,
         seconds / 1e9, expected / (seconds / 1e9));
@@ -150,9 +133,9 @@ class ConcurrentLoadTest {
     runtime.flush();
 
     Long dropped = Diagnostics.dropCounts().get("SQL analysis ahead of time");
-    assertThat(dropped).as(diagnostics.toString(StandardCharsets.UTF_8)).isNotNull().isPositive()
+    assertThat(dropped).as(lens.diagnostics()).isNotNull().isPositive()
         .isLessThan((long) THREADS * perThread);
-    assertThat(diagnostics.toString(StandardCharsets.UTF_8).lines()
+    assertThat(lens.diagnostics().lines()
         .filter(line -> line.contains("SQL analysis ahead of time")).count()).isEqualTo(1);
     assertThat(Diagnostics.errorCounts()).isEmpty();
     System.out.printf("[figures] new-shape burst: %,d new shapes from %d threads, %,d left unanalysed ahead of time "

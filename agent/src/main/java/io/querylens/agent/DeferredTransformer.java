@@ -98,8 +98,8 @@ final class DeferredTransformer implements ClassFileTransformer {
     try {
       ClassHeader header = ClassHeader.read(classFile);
       return !header.isInterface() && JdbcSupertypes.of(header, loader) != 0;
-    } catch (IllegalArgumentException unreadable) {
-      return true;
+    } catch (RuntimeException unreadable) {
+      return true; // Byte Buddy decides, as it did before this check
     }
   }
 

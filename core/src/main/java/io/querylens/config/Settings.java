@@ -122,7 +122,7 @@ public final class Settings {
 
   public static final Setting<List<String>> DETECTORS_DISABLED = Setting.list("detectors.disabled",
       "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query, select-star, "
-          + "offset-pagination, unbounded-result-set, connection-leak, pool-exhaustion, missing-index)",
+          + "offset-pagination, unbounded-result-set, sql-lint, connection-leak, pool-exhaustion, missing-index)",
       "Detectors to switch off.", "");
 
   public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,

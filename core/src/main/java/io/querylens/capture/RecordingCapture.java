@@ -166,9 +166,9 @@ final class RecordingCapture {
       String sql = execution.shapeSql();
       String raw = execution.rawSql();
       // A literal pattern comes with literals; a bound one with a parameter starting with a wildcard.
-      boolean leadingWildcard = raw != null && (execution.hasInlineLiterals()
-          || execution.leadingWildcardParameters() != 0)
-          && LikePatterns.leadingWildcard(raw, execution.leadingWildcardParameters());
+      long wildcards = execution.leadingWildcardParameters();
+      boolean leadingWildcard = raw != null && (execution.hasInlineLiterals() || wildcards != 0)
+          && LikePatterns.leadingWildcard(raw, wildcards);
       statements.add(new CapturedStatement(sql, kind, Duration.ofNanos(execution.durationNanos()),
           execution.isBatch(), execution.batchSize(), !execution.isBatch() && execution.isSetBased(),
           execution.failed(), execution.threadName(), execution.callSite().toString(), valuesId(execution),

@@ -1,18 +1,12 @@
 package io.querylens.testing;
 
 import com.example.app.CustomerLookups;
-import io.querylens.bootstrap.HookListener;
-import io.querylens.bootstrap.Hooks;
 import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
 import io.querylens.finding.Finding;
-import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -32,12 +26,10 @@ public final class LensFixture implements AutoCloseable {
   public final Connection connection;
   public final CustomerLookups app;
   public final Path report;
-  private final ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+  private final LibraryLens lens = new LibraryLens();
   private QueryLensRuntime runtime;
 
   public LensFixture(Path directory) throws SQLException {
-    Diagnostics.reset();
-    Diagnostics.redirect(new PrintStream(diagnostics, true, StandardCharsets.UTF_8));
     connection = DriverManager.getConnection("jdbc:h2:mem:" + UUID.randomUUID());
     CustomerLookups.createSchema(connection, 50);
     app = new CustomerLookups(connection);
@@ -46,10 +38,10 @@ public final class LensFixture implements AutoCloseable {
 
   /** Starts querylens: report file, N+1 threshold 5, then {@code settings}. */
   public QueryLensRuntime start(UnaryOperator<QueryLensConfig.Builder> settings) {
-    QueryLensConfig.Builder builder = QueryLensConfig.builder()
+    runtime = lens.start(builder -> settings.apply(builder
+        .set(Settings.SUMMARY, Settings.SUMMARY.defaultValue())
         .set(Settings.REPORT, report.toString())
-        .set(Settings.NPLUSONE_THRESHOLD, 5);
-    runtime = QueryLensRuntime.start(settings.apply(builder).build(), QueryLensRuntime.Mode.LIBRARY, false);
+        .set(Settings.NPLUSONE_THRESHOLD, 5)));
     return runtime;
   }
 
@@ -84,19 +76,14 @@ public final class LensFixture implements AutoCloseable {
 
   /** Everything querylens wrote to stderr. */
   public String diagnostics() {
-    return diagnostics.toString(StandardCharsets.UTF_8);
+    return lens.diagnostics();
   }
 
   @Override
   public void close() throws SQLException {
     try {
-      if (runtime != null) {
-        runtime.shutdown();
-      }
+      lens.close();
     } finally {
-      Hooks.install(HookListener.NO_OP);
-      Diagnostics.reset();
-      Diagnostics.redirect(null);
       connection.close();
     }
   }

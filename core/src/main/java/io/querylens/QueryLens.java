@@ -5,6 +5,7 @@ import io.querylens.capture.QueryCapture;
 import io.querylens.config.ConfigLoader;
 import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
+import io.querylens.endpoint.EndpointSummary;
 import io.querylens.finding.Finding;
 import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
@@ -107,6 +108,15 @@ public final class QueryLens {
       runtime = QueryLensRuntime.start(config, QueryLensRuntime.Mode.LIBRARY, true);
     }
     return runtime;
+  }
+
+  /**
+   * Every endpoint (request route or scope name) seen so far by the running querylens, with its statements and
+   * database time per request, the most database time first (empty when none runs).
+   */
+  public static List<EndpointSummary> endpoints() {
+    QueryLensRuntime runtime = QueryLensRuntime.active();
+    return runtime == null ? List.of() : runtime.recorder().endpoints().summaries();
   }
 
   /** Every distinct problem found so far by the running querylens (empty when none runs). */

@@ -15,11 +15,17 @@ import net.bytebuddy.matcher.ElementMatcher;
  * work. This public entry point is what containers call; frameworks override the protected
  * {@code service(HttpServletRequest, HttpServletResponse)} below it and may not call up (Spring's
  * {@code FrameworkServlet} handles PATCH itself), so that one is not the place. Only the outermost call opens a unit.
+ * When it ends, the unit takes the name of the route template Spring MVC matched, if it did.
  */
 final class ServletInstrumentation {
 
   static final String JAVAX = "javax.servlet.http.HttpServlet";
   static final String JAKARTA = "jakarta.servlet.http.HttpServlet";
+  /**
+   * The request attribute in which Spring MVC leaves the route template it matched ({@code /owners/{ownerId}}):
+   * {@code HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE}. Read when the request ends, to name it after its route.
+   */
+  public static final String SPRING_ROUTE = "org.springframework.web.servlet.HandlerMapping.bestMatchingPattern";
 
   private ServletInstrumentation() {}
 
@@ -52,8 +58,19 @@ final class ServletInstrumentation {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(@Advice.Enter Object scope) {
-      Hooks.endUnit(scope);
+    public static void exit(@Advice.Enter Object scope, @Advice.Argument(0) javax.servlet.ServletRequest request) {
+      if (scope == null) {
+        return;
+      }
+      String contextPath = null;
+      Object route = null;
+      try {
+        contextPath = ((javax.servlet.http.HttpServletRequest) request).getContextPath();
+        route = request.getAttribute(SPRING_ROUTE);
+      } catch (Throwable unreadable) {
+        route = null;
+      }
+      Hooks.endRequest(scope, contextPath, route);
     }
   }
 
@@ -68,8 +85,19 @@ final class ServletInstrumentation {
     }
 
     @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-    public static void exit(@Advice.Enter Object scope) {
-      Hooks.endUnit(scope);
+    public static void exit(@Advice.Enter Object scope, @Advice.Argument(0) jakarta.servlet.ServletRequest request) {
+      if (scope == null) {
+        return;
+      }
+      String contextPath = null;
+      Object route = null;
+      try {
+        contextPath = ((jakarta.servlet.http.HttpServletRequest) request).getContextPath();
+        route = request.getAttribute(SPRING_ROUTE);
+      } catch (Throwable unreadable) {
+        route = null;
+      }
+      Hooks.endRequest(scope, contextPath, route);
     }
   }
 }

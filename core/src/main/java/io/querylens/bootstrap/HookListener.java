@@ -132,6 +132,14 @@ public interface HookListener {
   /** Ends a unit of work begun by {@link #beginUnit} or {@link #beginRequest}; null is ignored. */
   default void endUnit(Object scope) {}
 
+  /**
+   * Ends a request begun by {@link #beginRequest}, naming it after the route template the web framework matched
+   * ({@code route}, e.g. {@code /owners/{ownerId}}, under {@code contextPath}) when it exposes one, else null.
+   */
+  default void endRequest(Object scope, String contextPath, String route) {
+    endUnit(scope);
+  }
+
   /** The application's SLF4J has initialised: {@code loggerFactory} is its {@code org.slf4j.LoggerFactory} class. */
   default void onLoggerFactoryReady(Class<?> loggerFactory) {}
 

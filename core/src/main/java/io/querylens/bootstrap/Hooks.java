@@ -162,6 +162,16 @@ public final class Hooks {
     }
   }
 
+  /**
+   * Ends a servlet request; {@code route} is the request attribute in which the web framework left the route template
+   * it matched (Spring MVC's {@code HandlerMapping.bestMatchingPattern}: a string or a {@code PathPattern}), or null.
+   */
+  public static void endRequest(Object scope, String contextPath, Object route) {
+    if (scope != null) {
+      listener.endRequest(scope, contextPath, route == null ? null : route.toString());
+    }
+  }
+
   public static void onLoggerFactoryReady(Class<?> loggerFactory) {
     listener.onLoggerFactoryReady(loggerFactory);
   }

@@ -25,6 +25,13 @@ public final class Settings {
           + "The file is created readable by its owner only.",
       "One small file write per distinct problem.");
 
+  public static final Setting<String> ENDPOINTS_REPORT = Setting.text("endpoints.report", null,
+      "a file path, or none",
+      "Writes each endpoint's statements and database time per request (count, mean, p50, p95, p99, max) to this "
+          + "file as JSON Lines when querylens shuts down. Default: beside the report file (findings.jsonl gives "
+          + "findings.endpoints.jsonl); none: not written.",
+      "One file write at shutdown.");
+
   public static final Setting<Long> SLOW_THRESHOLD_MS = Setting.millis("slow.threshold.ms", 100, 1,
       "A statement taking at least this long is a slow query (WARN); ten times as long is an ERROR.",
       "A stack walk for each slow execution (only those).");
@@ -70,6 +77,32 @@ public final class Settings {
   public static final Setting<Severity> LINT_SEVERITY = Setting.choice("lint.severity", Severity.INFO,
       Severity.class, "The severity of SQL lint findings (literals instead of bind markers, leading-wildcard LIKE, "
           + "cross joins, churning IN-list sizes).", "");
+
+  public static final Setting<Integer> REQUEST_MAX_STATEMENTS = Setting.integer("request.max.statements", 50, 1,
+      Integer.MAX_VALUE,
+      "A request (or explicit scope) running more statements than this is a chatty request; the repeats of an N+1 "
+          + "it contains are not counted again. One finding per endpoint.",
+      "None per statement: judged from the request's counts when it ends.");
+
+  public static final Setting<Long> REQUEST_MAX_DB_MS = Setting.millis("request.max.db.ms", 500, 1,
+      "A request (or explicit scope) spending longer than this in the database is a chatty request; the time of "
+          + "shapes reported as slow queries or N+1 is not counted again.",
+      "");
+
+  public static final Setting<Boolean> METRICS_MICROMETER = Setting.flag("metrics.micrometer", true,
+      "Registers querylens' meters (statements and their time by kind and table, findings by type, pools, "
+          + "endpoints) in the application's Micrometer Metrics.globalRegistry, when the application has Micrometer.",
+      "Nothing per statement: meters are computed when they are scraped (at most once a second).");
+
+  public static final Setting<Boolean> METRICS_JMX = Setting.flag("metrics.jmx", true,
+      "Registers the same figures as the MXBean querylens:type=QueryLens on the platform MBean server.",
+      "Nothing per statement: computed when read.");
+
+  public static final Setting<Boolean> TRACES_SPAN_EVENTS = Setting.flag("traces.span.events", true,
+      "Adds each finding to the OpenTelemetry span current where it was found (the request's), as an event "
+          + "querylens.finding with its type, severity, statement shape and call site, when the application has "
+          + "OpenTelemetry (its API, or the OpenTelemetry Java agent).",
+      "Nothing per statement: one span lookup per detection.");
 
   public static final Setting<Long> LEAK_THRESHOLD_MS = Setting.millis("leak.threshold.ms", 30_000, 1,
       "A connection held longer than this without being closed is reported as a leak (once, with where it was "
@@ -122,7 +155,8 @@ public final class Settings {
 
   public static final Setting<List<String>> DETECTORS_DISABLED = Setting.list("detectors.disabled",
       "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query, select-star, "
-          + "offset-pagination, unbounded-result-set, sql-lint, connection-leak, pool-exhaustion, missing-index)",
+          + "offset-pagination, unbounded-result-set, sql-lint, connection-leak, chatty-request, pool-exhaustion, "
+          + "missing-index)",
       "Detectors to switch off.", "");
 
   public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,
@@ -151,7 +185,8 @@ public final class Settings {
   /** Every setting, in documentation order. */
   public static final List<Setting<?>> ALL = List.of(
       REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, BATCH_THRESHOLD, REPEAT_THRESHOLD, OFFSET_THRESHOLD,
-      ROWS_THRESHOLD, LINT_LITERAL_VALUES, LINT_IN_SIZES, LINT_SEVERITY, LEAK_THRESHOLD_MS,
+      ROWS_THRESHOLD, LINT_LITERAL_VALUES, LINT_IN_SIZES, LINT_SEVERITY, REQUEST_MAX_STATEMENTS, REQUEST_MAX_DB_MS,
+      ENDPOINTS_REPORT, METRICS_MICROMETER, METRICS_JMX, TRACES_SPAN_EVENTS, LEAK_THRESHOLD_MS,
       POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, INDEX_ADVICE, INDEX_MIN_ROWS, INDEX_EXPLAIN_MIN_MS,
       INDEX_EXPLAIN_MIN_EXECUTIONS, APP_PACKAGES, LOG_PARAMETERS,
       DETECTORS_DISABLED, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,

@@ -40,18 +40,19 @@ public final class RepeatedQueryDetector implements Detector {
     return Set.of(FindingType.REPEATED_QUERY);
   }
 
+  /** Whether {@code tally} is reported as a repeated query with these thresholds. */
+  static boolean isRepeated(ShapeTally tally, int threshold, int nPlusOneThreshold) {
+    return tally.shape().kind() == StatementKind.SELECT && tally.maxRepeats() >= threshold
+        && !NPlusOneDetector.isNPlusOne(tally, nPlusOneThreshold) && tally.busiestSite() >= 0;
+  }
+
   @Override
   public void onUnitEnd(UnitOfWork unit, DetectionSink sink) {
     for (ShapeTally tally : unit.tallies()) {
-      if (tally.shape().kind() != StatementKind.SELECT || tally.maxRepeats() < threshold
-          || NPlusOneDetector.isNPlusOne(tally, nPlusOneThreshold)) {
+      if (!isRepeated(tally, threshold, nPlusOneThreshold)) {
         continue;
       }
-      int busiest = tally.busiestSite();
-      if (busiest < 0) {
-        continue;
-      }
-      CallSite site = tally.site(busiest);
+      CallSite site = tally.site(tally.busiestSite());
       sink.report(new Detection(this, FindingType.REPEATED_QUERY, Severity.INFO, tally.shape(), site,
           tally.maxRepeats(), tally.distinctValues(), tally.totalNanos(), tally.maxNanos(), unit.kind(), unit.name(),
           null, null, unit.contextLoader(),

@@ -42,8 +42,7 @@ public final class UnbatchedWritesDetector implements Detector {
   @Override
   public void onUnitEnd(UnitOfWork unit, DetectionSink sink) {
     for (ShapeTally tally : unit.tallies()) {
-      int single = tally.executions() - tally.batchExecutions() - tally.setBasedExecutions();
-      if (!tally.shape().kind().isWrite() || single < threshold || isInsertSelect(tally.shape())) {
+      if (!mayBeUnbatched(tally, threshold)) {
         continue;
       }
       for (int i = 0; i < tally.siteCount(); i++) {
@@ -61,6 +60,29 @@ public final class UnbatchedWritesDetector implements Detector {
   }
 
   /** {@code insert into ... select ...} writes a set of rows per execution: batching has nothing to add. */
+  /** Whether some call site of {@code tally} may have written {@code threshold} rows one at a time. */
+  private static boolean mayBeUnbatched(ShapeTally tally, int threshold) {
+    int single = tally.executions() - tally.batchExecutions() - tally.setBasedExecutions();
+    return tally.shape().kind().isWrite() && single >= threshold && !isInsertSelect(tally.shape());
+  }
+
+  /**
+   * Statements of {@code tally} a batch would have saved, as reported with {@code threshold}: each reported call
+   * site's executions but one.
+   */
+  static int avoidableExecutions(ShapeTally tally, int threshold) {
+    if (!mayBeUnbatched(tally, threshold)) {
+      return 0;
+    }
+    int avoidable = 0;
+    for (int i = 0; i < tally.siteCount(); i++) {
+      if (tally.siteExecutions(i) >= threshold) {
+        avoidable += tally.siteExecutions(i) - 1;
+      }
+    }
+    return avoidable;
+  }
+
   static boolean isInsertSelect(StatementShape shape) {
     String sql = shape.sql();
     return sql.startsWith("insert") && (sql.contains(" select ") || sql.contains(") select ")

@@ -13,5 +13,7 @@ public enum FindingType {
   UNBATCHED_WRITES,
   SELECT_STAR,
   /** SQL built in a way that costs later: literals instead of bind markers, leading-wildcard LIKE, cross joins. */
-  SQL_LINT
+  SQL_LINT,
+  /** A request or scope that ran too many statements or spent too long in the database. */
+  CHATTY_REQUEST
 }

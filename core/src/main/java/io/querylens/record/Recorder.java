@@ -4,12 +4,14 @@ import io.querylens.bootstrap.HookListener;
 import io.querylens.callsite.CallSiteResolver;
 import io.querylens.detect.DetectionSink;
 import io.querylens.detect.Detectors;
+import io.querylens.endpoint.Endpoints;
 import io.querylens.internal.Diagnostics;
 import io.querylens.pool.Checkout;
 import io.querylens.pool.ConnectionTracker;
 import io.querylens.sql.ResolvedSql;
 import io.querylens.sql.ShapeRegistry;
 import io.querylens.sql.StatementShape;
+import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -49,6 +51,9 @@ public final class Recorder implements HookListener {
   private final Set<ThreadState> threadStates = ConcurrentHashMap.newKeySet();
   /** Every unit of work not yet ended: the worker ends idle bursts from here, and shutdown ends them all. */
   private final Set<UnitOfWork> openUnits = ConcurrentHashMap.newKeySet();
+  private final Endpoints endpoints = new Endpoints();
+  /** The context class loader of the latest request or scope: where the application's libraries are. */
+  private volatile WeakReference<ClassLoader> applicationLoader = new WeakReference<>(null);
   private final LongAdder statements = new LongAdder();
   private final ThreadLocal<ThreadState> threads;
   private volatile boolean enabled = true;
@@ -460,6 +465,13 @@ public final class Recorder implements HookListener {
     if (unit.markEnded()) {
       openUnits.remove(unit);
       try {
+        if (unit.kind() == UnitKind.REQUEST || unit.kind() == UnitKind.SCOPE) {
+          endpoints.of(unit.name()).record(unit.statements(), unit.databaseNanos());
+          ClassLoader loader = unit.contextLoader();
+          if (loader != null && applicationLoader.get() != loader) {
+            applicationLoader = new WeakReference<>(loader);
+          }
+        }
         detectors.onUnitEnd(unit, sink);
       } finally {
         unit.discard();
@@ -508,6 +520,30 @@ public final class Recorder implements HookListener {
       Diagnostics.error("unit-of-work hooks", failed);
       return null;
     }
+  }
+
+  @Override
+  public void endRequest(Object scope, String contextPath, String route) {
+    try {
+      if (scope instanceof UnitOfWork unit && unit.kind() == UnitKind.REQUEST && route != null
+          && unit.owner.current == unit) {
+        String name = unit.name();
+        unit.rename(UnitNames.route(name.substring(0, Math.max(0, name.indexOf(' '))), contextPath, route));
+      }
+    } catch (Throwable failed) {
+      Diagnostics.error("unit-of-work hooks", failed);
+    }
+    endUnit(scope);
+  }
+
+  /** The context class loader of the latest request or scope that ended, or null. */
+  public ClassLoader applicationLoader() {
+    return applicationLoader.get();
+  }
+
+  /** Every endpoint's statements and database time per request. */
+  public Endpoints endpoints() {
+    return endpoints;
   }
 
   @Override

@@ -47,6 +47,18 @@ final class UnitNames {
     return name.toString();
   }
 
+  /**
+   * {@code GET /owners/{ownerId}} from {@code GET}, the context path and the route template a framework matched
+   * (Spring MVC's best-matching pattern). A template holds no values; it is cut at the same length as a path.
+   */
+  static String route(String method, String contextPath, String route) {
+    String path = (contextPath == null || contextPath.equals("/") ? "" : contextPath) + route;
+    if (path.length() > MAX_PATH) {
+      path = path.substring(0, MAX_PATH) + "...";
+    }
+    return (method == null || method.isEmpty() ? "?" : method) + " " + path;
+  }
+
   /** Segments longer than this are values, whatever they look like. */
   private static final int LONG_SEGMENT = 32;
   /** Segments at least this long that mix letters and digits are values (tokens, ids in slugs). */

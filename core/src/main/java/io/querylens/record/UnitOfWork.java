@@ -22,7 +22,7 @@ public final class UnitOfWork {
   private static final int MAX_TALLIES = 4096;
 
   private final UnitKind kind;
-  private final String name;
+  private String name;
   private final long startNanos;
   private volatile long lastActivityNanos;
   private static final int OPEN = 0;
@@ -59,6 +59,14 @@ public final class UnitOfWork {
   /** What the unit is: {@code GET /feed}, a scope's name, a thread's name. */
   public String name() {
     return name;
+  }
+
+  /**
+   * Names the unit after its route ({@code GET /owners/{ownerId}} for {@code GET /owners/42}), which a framework
+   * only knows once it has dispatched the request. Only by the owner, before the unit ends.
+   */
+  void rename(String routeName) {
+    this.name = routeName;
   }
 
   /** How a message names it: {@code request GET /feed}, {@code statements on thread main}. */

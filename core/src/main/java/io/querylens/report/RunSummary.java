@@ -1,6 +1,7 @@
 package io.querylens.report;
 
 import io.querylens.detect.SqlText;
+import io.querylens.endpoint.EndpointSummary;
 import io.querylens.finding.FindingType;
 import io.querylens.pool.PoolStatistics;
 import io.querylens.sql.StatementShape;
@@ -22,6 +23,8 @@ import java.util.Map;
  * @param internalErrors querylens' own errors (should be 0)
  * @param drops work querylens dropped rather than grow, by kind
  * @param pools the connection pools and data sources the application took connections from
+ * @param endpoints requests and scopes by endpoint, the most database time first, as many as top shapes; endpoints that
+ *     ran no statement are left out
  */
 public record RunSummary(
     long statements,
@@ -30,7 +33,8 @@ public record RunSummary(
     List<ShapeLine> topShapes,
     long internalErrors,
     Map<String, Long> drops,
-    List<PoolStatistics> pools) {
+    List<PoolStatistics> pools,
+    List<EndpointSummary> endpoints) {
 
   /** One shape in the summary. */
   public record ShapeLine(String sql, ShapeStats.Snapshot stats) {}
@@ -38,14 +42,15 @@ public record RunSummary(
   /** Builds a summary from every shape, keeping the {@code top} with the most total time. */
   public static RunSummary of(
       long statements, List<StatementShape> shapes, List<Reporter.Problem> problems, int top, long internalErrors,
-      Map<String, Long> drops, List<PoolStatistics> pools) {
+      Map<String, Long> drops, List<PoolStatistics> pools, List<EndpointSummary> endpoints) {
     List<ShapeLine> lines = shapes.stream()
         .map(shape -> new ShapeLine(shape.sql(), shape.stats().snapshot()))
         .filter(line -> line.stats().executions() > 0)
         .sorted(Comparator.comparingLong((ShapeLine line) -> line.stats().totalNanos()).reversed())
         .limit(top)
         .toList();
-    return new RunSummary(statements, shapes.size(), problems, lines, internalErrors, drops, pools);
+    return new RunSummary(statements, shapes.size(), problems, lines, internalErrors, drops, pools,
+        endpoints.stream().filter(endpoint -> endpoint.statements() > 0).limit(top).toList());
   }
 
   /** The summary as log text (several lines). */
@@ -80,6 +85,16 @@ public record RunSummary(
             rank++, SqlText.millis(s.totalNanos()), s.executions(), SqlText.millis(s.meanNanos()),
             SqlText.millis(s.p50Nanos()), SqlText.millis(s.p95Nanos()), SqlText.millis(s.p99Nanos()),
             SqlText.millis(s.maxNanos()), SqlText.abbreviate(line.sql())));
+      }
+    }
+    if (!endpoints.isEmpty()) {
+      text.append("\n  Endpoints by database time (per request: statements p50/p95/max, database time p50/p95/p99/max):");
+      for (EndpointSummary endpoint : endpoints) {
+        text.append(String.format(Locale.ROOT, "%n    %s: %,d %s; statements %d/%d/%d; database %s/%s/%s/%s",
+            endpoint.name(), endpoint.requests(), endpoint.requests() == 1 ? "request" : "requests",
+            endpoint.statementsP50(), endpoint.statementsP95(), endpoint.statementsMax(),
+            SqlText.millis(endpoint.databaseP50Nanos()), SqlText.millis(endpoint.databaseP95Nanos()),
+            SqlText.millis(endpoint.databaseP99Nanos()), SqlText.millis(endpoint.databaseMaxNanos())));
       }
     }
     if (!pools.isEmpty()) {

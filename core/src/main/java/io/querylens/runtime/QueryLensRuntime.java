@@ -6,6 +6,7 @@ import io.querylens.callsite.CallSiteResolver;
 import io.querylens.capture.CaptureService;
 import io.querylens.config.QueryLensConfig;
 import io.querylens.config.Settings;
+import io.querylens.detect.ChattyRequestDetector;
 import io.querylens.detect.ConnectionLeakDetector;
 import io.querylens.detect.Detector;
 import io.querylens.detect.Detectors;
@@ -27,7 +28,12 @@ import io.querylens.record.Recorder;
 import io.querylens.report.FindingSink;
 import io.querylens.report.JsonLinesFindingSink;
 import io.querylens.report.Reporter;
+import io.querylens.report.EndpointReport;
 import io.querylens.report.RunSummary;
+import io.querylens.telemetry.MicrometerMeters;
+import io.querylens.telemetry.QueryLensJmx;
+import io.querylens.telemetry.SpanEvents;
+import io.querylens.telemetry.Telemetry;
 import io.querylens.report.Slf4jFindingSink;
 import io.querylens.sql.ShapeRegistry;
 import io.querylens.sql.SqlAnalyzer;
@@ -36,6 +42,8 @@ import io.querylens.sql.StatementShape;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -63,6 +71,9 @@ public final class QueryLensRuntime {
   private static final long FLUSH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
   private static final long SHUTDOWN_WAIT_NANOS = TimeUnit.SECONDS.toNanos(2);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  /** How often new tables, pools and endpoints get their meters (reading the figures is a walk over the shapes). */
+  private static final long METERS_NANOS = TimeUnit.SECONDS.toNanos(1);
+  private static final int MAX_SEARCHED_LOADERS = 64;
 
   private static volatile QueryLensRuntime active;
 
@@ -76,6 +87,15 @@ public final class QueryLensRuntime {
   private final Recorder recorder;
   private final Thread worker;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final Mode mode;
+  private final Telemetry telemetry;
+  /** Null when {@code traces.span.events=false}. */
+  private final SpanEvents spanEvents;
+  private QueryLensJmx jmx;
+  /** Guarded by this. */
+  private MicrometerMeters meters;
+  /** Class loaders already searched for Micrometer (weakly: an undeployed application's loader is let go). */
+  private final Map<ClassLoader, Boolean> searchedForMicrometer = new WeakHashMap<>();
 
   private QueryLensRuntime(QueryLensConfig config, Mode mode) {
     this.config = config;
@@ -99,11 +119,17 @@ public final class QueryLensRuntime {
         TimeUnit.MILLISECONDS.toNanos(config.get(Settings.UNIT_THREAD_MAX_MS)),
         config.get(Settings.LOG_PARAMETERS),
         MAX_OPEN_PREPARED, MAX_OPEN_CONNECTIONS);
+    this.spanEvents = config.get(Settings.TRACES_SPAN_EVENTS) ? new SpanEvents() : null;
     this.recorder = new Recorder(options, shapes, new CallSiteResolver(config.get(Settings.APP_PACKAGES)),
         detectors, detection -> {
+          if (spanEvents != null) {
+            spanEvents.onDetection(detection);
+          }
           reporter.report(detection);
           LockSupport.unpark(worker);
         }, log::onLoggerFactoryReady);
+    this.mode = mode;
+    this.telemetry = new Telemetry(recorder, shapes, analyzer, reporter::problems);
   }
 
   /**
@@ -122,6 +148,9 @@ public final class QueryLensRuntime {
       Hooks.installCaptureBridge(new CaptureService(runtime));
       // After the recorder is installed: background threads tell it, first thing, that what they run is not recorded.
       runtime.detectors.start();
+      if (config.get(Settings.METRICS_JMX)) {
+        runtime.jmx = QueryLensJmx.register(runtime.telemetry);
+      }
     } else {
       Hooks.install(HookListener.NO_OP);
     }
@@ -177,6 +206,41 @@ public final class QueryLensRuntime {
     recorder.endIdleBursts(now, false);
     recorder.tickConnections(now);
     reporter.drainAll();
+    telemetry.forget();
+    refreshMeters();
+  }
+
+  /** The figures dashboards read (Micrometer, JMX). */
+  public Telemetry telemetry() {
+    return telemetry;
+  }
+
+  /**
+   * Registers meters for what is new (tables, pools, endpoints) in the application's Micrometer, looking for it first
+   * in the class loaders querylens has not searched yet: its own when it runs as a library, the latest request's.
+   */
+  private void refreshMeters() {
+    if (!config.get(Settings.METRICS_MICROMETER) || !config.get(Settings.ENABLED)) {
+      return;
+    }
+    if (meters != null) {
+      meters.refresh();
+      return;
+    }
+    List<ClassLoader> candidates = new ArrayList<>(2);
+    if (mode == Mode.LIBRARY) {
+      candidates.add(QueryLensRuntime.class.getClassLoader());
+    }
+    candidates.add(recorder.applicationLoader());
+    for (ClassLoader loader : candidates) {
+      if (loader != null && searchedForMicrometer.size() < MAX_SEARCHED_LOADERS
+          && searchedForMicrometer.put(loader, Boolean.TRUE) == null) {
+        meters = MicrometerMeters.bind(telemetry, loader);
+        if (meters != null) {
+          return;
+        }
+      }
+    }
   }
 
   /** Stops recording, ends open bursts, reports what is left, writes the summary and closes sinks. Idempotent. */
@@ -199,10 +263,21 @@ public final class QueryLensRuntime {
           reporter.summary(RunSummary.of(recorder.statementCount(), shapes.shapesWithPlaceholders(), problems,
               config.get(Settings.SUMMARY_TOP), Diagnostics.totalErrors(), Diagnostics.dropCounts(),
               recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
-                  .map(PoolStatistics::of).toList()));
+                  .map(PoolStatistics::of).toList(), recorder.endpoints().summaries()));
+        }
+        java.nio.file.Path endpointsReport =
+            EndpointReport.pathFor(config.get(Settings.ENDPOINTS_REPORT), config.get(Settings.REPORT));
+        if (endpointsReport != null && recorder.endpoints().size() > 0) {
+          EndpointReport.write(endpointsReport, recorder.endpoints().summaries());
         }
         reporter.close();
         analyzer.close();
+        if (meters != null) {
+          meters.close();
+        }
+        if (jmx != null) {
+          jmx.unregister();
+        }
       }
     } catch (Throwable failed) {
       Diagnostics.error("shutdown", failed);
@@ -240,6 +315,7 @@ public final class QueryLensRuntime {
     long nextTick = System.nanoTime();
     long poolStatsNanos = TimeUnit.SECONDS.toNanos(config.get(Settings.POOL_STATS_INTERVAL));
     long nextPoolStats = nextTick + poolStatsNanos;
+    long nextMeters = nextTick;
     while (!stopped.get()) {
       try {
         int done;
@@ -264,6 +340,10 @@ public final class QueryLensRuntime {
               logPoolStatistics();
             }
             log.tick(System.currentTimeMillis());
+            if (now - nextMeters >= 0) {
+              nextMeters = now + METERS_NANOS;
+              refreshMeters();
+            }
           }
         }
         if (done == 0) {
@@ -299,6 +379,10 @@ public final class QueryLensRuntime {
 
   private static List<Detector> allDetectors(QueryLensConfig config, SqlAnalyzer analyzer) {
     List<Detector> all = new ArrayList<>(unitDetectors(config));
+    all.add(new ChattyRequestDetector(config.get(Settings.REQUEST_MAX_STATEMENTS),
+        config.get(Settings.REQUEST_MAX_DB_MS), config.get(Settings.SLOW_THRESHOLD_MS),
+        config.get(Settings.NPLUSONE_THRESHOLD), config.get(Settings.BATCH_THRESHOLD),
+        config.get(Settings.REPEAT_THRESHOLD)));
     all.add(new PoolExhaustionDetector(config.get(Settings.POOL_WAIT_THRESHOLD_MS)));
     // Made whether index.advice is on or not (its thread starts only with start()), so that its id is known.
     all.add(new MissingIndexDetector(analyzer, config.get(Settings.INDEX_MIN_ROWS),

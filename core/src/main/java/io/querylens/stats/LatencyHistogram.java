@@ -97,7 +97,8 @@ public final class LatencyHistogram {
 
   /**
    * The value at {@code quantile} (0..1) of everything recorded: the middle of the bucket it falls in, never above
-   * {@code observedMax}. 0 when nothing was recorded.
+   * {@code observedMax}, and {@code observedMax} itself when the quantile falls on the highest value. 0 when nothing
+   * was recorded.
    */
   public long valueAt(double quantile, long observedMax) {
     AtomicLongArray[] striped = stripes;
@@ -111,6 +112,9 @@ public final class LatencyHistogram {
       return 0;
     }
     long rank = Math.max(1, (long) Math.ceil(quantile * total));
+    if (rank >= total) {
+      return observedMax; // the highest value recorded is known exactly
+    }
     long seen = 0;
     for (int i = 0; i < BUCKETS; i++) {
       seen += snapshot[i];

@@ -32,6 +32,15 @@ class UnitNamesTest {
   }
 
   @Test
+  void aRouteTemplateNamesTheRequestUnderItsContextPath() {
+    assertThat(UnitNames.route("GET", "", "/owners/{ownerId}")).isEqualTo("GET /owners/{ownerId}");
+    assertThat(UnitNames.route("GET", "/", "/owners/{ownerId}")).isEqualTo("GET /owners/{ownerId}");
+    assertThat(UnitNames.route("POST", "/clinic", "/owners")).isEqualTo("POST /clinic/owners");
+    assertThat(UnitNames.route("", null, "/x" + "/y".repeat(200))).startsWith("? /x/y").endsWith("...")
+        .hasSize(2 + 200 + 3);
+  }
+
+  @Test
   void missingMethodOrUri() {
     assertThat(UnitNames.request(null, "/x/1")).isEqualTo("? /x/{id}");
     assertThat(UnitNames.request("GET", null)).isEqualTo("GET /");

@@ -167,7 +167,7 @@ class ReporterTest {
     reporter.report(detection("a", 5));
     reporter.report(detection("b", 5));
     reporter.drain();
-    reporter.summary(new RunSummary(1, 1, reporter.problems(), List.of(), 0, Map.of(), List.of()));
+    reporter.summary(new RunSummary(1, 1, reporter.problems(), List.of(), 0, Map.of(), List.of(), List.of()));
     reporter.close();
 
     assertThat(before.seen).containsExactly("a", "b", "summary", "closed");

@@ -30,8 +30,8 @@ class DemoRun implements ApplicationRunner {
   @Override
   public void run(ApplicationArguments args) {
     if (args.containsOption("serve")) {
-      LOG.info("Serving on port {}: try /authors, /authors/fixed, /reports/top-customers and "
-          + "/orders?customer=customer1@example.com",
+      LOG.info("Serving on port {}: try /authors, /authors/fixed, /authors/7/overview, /reports/top-customers, "
+          + "/orders?customer=customer1@example.com and /actuator/prometheus",
           port());
       return;
     }
@@ -50,8 +50,25 @@ class DemoRun implements ApplicationRunner {
           .uri("/orders?customer={email}", "customer" + customer + "@example.com").retrieve().body(String.class)
           .length());
     }
+    LOG.info("GET /authors/7/overview -> {} bytes",
+        client.get().uri("/authors/7/overview").retrieve().body(String.class).length());
+    // querylens' meters, through Spring Boot's own Prometheus endpoint (a new endpoint's meters come within a second).
+    pause(1_500);
+    client.get().uri("/actuator/prometheus").retrieve().body(String.class).lines()
+        .filter(line -> line.startsWith("querylens_statements_seconds_count")
+            || line.startsWith("querylens_endpoint_statements_total") || line.startsWith("querylens_findings_total"))
+        .filter(line -> !line.endsWith(" 0.0"))
+        .forEach(line -> LOG.info("metric {}", line));
     LOG.info("Demo done; shutting down.");
     System.exit(SpringApplication.exit(context, () -> 0));
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private int port() {

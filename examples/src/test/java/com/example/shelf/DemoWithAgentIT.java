@@ -75,6 +75,20 @@ class DemoWithAgentIT {
         .containsPattern("WARN \\d+ --- \\[querylens-example\\] \\[[^\\]]+\\] querylens\\.n-plus-one\\s+: N\\+1: 50 "
             + "executions of \\[select b1_0\\.author_id, b1_0\\.id, b1_0\\.title from books b1_0 where "
             + "b1_0\\.author_id=\\?\\] from com\\.example\\.shelf\\.AuthorController\\.");
+    assertThat(findings).as("the overview page is chatty; the N+1 page is its N+1: " + log)
+        .filteredOn(line -> line.contains("CHATTY_REQUEST")).singleElement().satisfies(line -> assertThat(line)
+            .contains("\"unit\":\"request GET /authors/{authorId}/overview\"")
+            .contains("\"count\":52")
+            .contains("\"callSite\":\"com.example.shelf.AuthorOverviewController.overview(AuthorOverviewController.java:"));
+    assertThat(Files.readAllLines(directory.resolve("findings.endpoints.jsonl"))).as(log)
+        .anySatisfy(line -> assertThat(line).startsWith("{\"endpoint\":\"GET /authors/{authorId}/overview\","
+            + "\"requests\":1,\"statements\":52,"))
+        .anySatisfy(line -> assertThat(line).startsWith("{\"endpoint\":\"GET /authors\",\"requests\":3,"));
+    assertThat(log).as("querylens' meters in Spring Boot's Prometheus endpoint")
+        .containsPattern("metric querylens_statements_seconds_count\\{kind=\"select\",table=\"books\"\\} \\d+")
+        .contains("metric querylens_findings_total{type=\"CHATTY_REQUEST\"} 1.0")
+        .contains("metric querylens_endpoint_statements_total{endpoint=\"GET /authors/{authorId}/overview\"} 52.0");
+    assertThat(log).contains("Endpoints by database time").contains("GET /authors/{authorId}/overview: 1 request");
     assertThat(log).contains("querylens summary:");
     assertThat(log).doesNotContain("internal error").doesNotContain("WARNING: ");
   }

@@ -25,6 +25,22 @@ public final class Settings {
           + "The file is created readable by its owner only.",
       "One small file write per distinct problem.");
 
+  public static final Setting<Long> SLO_QUERY_P95_MS = Setting.millis("slo.query.p95.ms", 0, 0,
+      "An SLO budget for every statement shape: when more than 5 % of a shape's executions in the last slo.window.s "
+          + "take longer than this (its p95 is over the budget), one finding; another when it is kept again. 0: none "
+          + "(the performance playbook's budget is 50).",
+      "One comparison per statement; an increment when over the budget.");
+
+  public static final Setting<Long> SLO_REQUEST_DB_P95_MS = Setting.millis("slo.request.db.p95.ms", 0, 0,
+      "An SLO budget for every endpoint's database time per request, judged like slo.query.p95.ms. 0: none.",
+      "One comparison per request.");
+
+  public static final Setting<Integer> SLO_WINDOW_S = Setting.integer("slo.window.s", 60, 6, 86_400,
+      "The sliding window SLO budgets are judged over, in seconds (read every sixth of it).", "");
+
+  public static final Setting<Integer> SLO_MIN_SAMPLES = Setting.integer("slo.min.samples", 20, 1, 1_000_000,
+      "Executions (or requests) a window needs before its p95 is judged against a budget, either way.", "");
+
   public static final Setting<String> ENDPOINTS_REPORT = Setting.text("endpoints.report", null,
       "a file path, or none",
       "Writes each endpoint's statements and database time per request (count, mean, p50, p95, p99, max) to this "
@@ -155,8 +171,8 @@ public final class Settings {
 
   public static final Setting<List<String>> DETECTORS_DISABLED = Setting.list("detectors.disabled",
       "detector ids separated by ; (n-plus-one, slow-query, unbatched-writes, repeated-query, select-star, "
-          + "offset-pagination, unbounded-result-set, sql-lint, connection-leak, chatty-request, pool-exhaustion, "
-          + "missing-index)",
+          + "offset-pagination, unbounded-result-set, sql-lint, connection-leak, chatty-request, slo-budget, "
+          + "pool-exhaustion, missing-index)",
       "Detectors to switch off.", "");
 
   public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,
@@ -186,7 +202,7 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, BATCH_THRESHOLD, REPEAT_THRESHOLD, OFFSET_THRESHOLD,
       ROWS_THRESHOLD, LINT_LITERAL_VALUES, LINT_IN_SIZES, LINT_SEVERITY, REQUEST_MAX_STATEMENTS, REQUEST_MAX_DB_MS,
-      ENDPOINTS_REPORT, METRICS_MICROMETER, METRICS_JMX, TRACES_SPAN_EVENTS, LEAK_THRESHOLD_MS,
+      SLO_QUERY_P95_MS, SLO_REQUEST_DB_P95_MS, SLO_WINDOW_S, SLO_MIN_SAMPLES, ENDPOINTS_REPORT, METRICS_MICROMETER, METRICS_JMX, TRACES_SPAN_EVENTS, LEAK_THRESHOLD_MS,
       POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, INDEX_ADVICE, INDEX_MIN_ROWS, INDEX_EXPLAIN_MIN_MS,
       INDEX_EXPLAIN_MIN_EXECUTIONS, APP_PACKAGES, LOG_PARAMETERS,
       DETECTORS_DISABLED, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,

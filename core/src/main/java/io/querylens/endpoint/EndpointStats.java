@@ -19,6 +19,8 @@ public final class EndpointStats {
   private static final int SCALE = 10;
 
   private final String name;
+  private final long budgetNanos;
+  private final LongAdder overBudget = new LongAdder();
   private final AtomicLongArray exactCounts = new AtomicLongArray(EXACT);
   private final LatencyHistogram largeCounts = new LatencyHistogram();
   private final LatencyHistogram databaseTime = new LatencyHistogram();
@@ -28,8 +30,9 @@ public final class EndpointStats {
   private final AtomicLong maxStatements = new AtomicLong();
   private final AtomicLong maxNanos = new AtomicLong();
 
-  EndpointStats(String name) {
+  EndpointStats(String name, long budgetNanos) {
     this.name = name;
+    this.budgetNanos = budgetNanos;
   }
 
   public String name() {
@@ -44,6 +47,9 @@ public final class EndpointStats {
       largeCounts.record((long) statements << SCALE);
     }
     databaseTime.record(nanos);
+    if (nanos > budgetNanos && budgetNanos > 0) {
+      overBudget.increment();
+    }
     requests.increment();
     totalStatements.add(statements);
     totalNanos.add(nanos);
@@ -61,6 +67,11 @@ public final class EndpointStats {
   /** Requests recorded so far. */
   public long requests() {
     return requests.sum();
+  }
+
+  /** Requests that spent longer in the database than the request SLO budget ({@code slo.request.db.p95.ms}). */
+  public long overBudget() {
+    return overBudget.sum();
   }
 
   /** Statements run in all of them. */

@@ -18,13 +18,20 @@ public final class Endpoints {
 
   private final ConcurrentHashMap<String, EndpointStats> byName = new ConcurrentHashMap<>();
   private final int maxEndpoints;
+  private final long budgetNanos;
 
   public Endpoints() {
-    this(MAX_ENDPOINTS);
+    this(0);
   }
 
-  Endpoints(int maxEndpoints) {
+  /** Endpoints whose requests count against a database-time budget of {@code budgetNanos} (0: none). */
+  public Endpoints(long budgetNanos) {
+    this(MAX_ENDPOINTS, budgetNanos);
+  }
+
+  Endpoints(int maxEndpoints, long budgetNanos) {
     this.maxEndpoints = maxEndpoints;
+    this.budgetNanos = budgetNanos;
   }
 
   /** The statistics of endpoint {@code name}, created on first use. */
@@ -36,9 +43,14 @@ public final class Endpoints {
     if (byName.size() >= maxEndpoints) {
       Diagnostics.dropped("endpoints", "more than " + maxEndpoints + " distinct endpoint names; the requests of "
           + "further ones are counted together as " + OTHER);
-      return byName.computeIfAbsent(OTHER, EndpointStats::new);
+      return byName.computeIfAbsent(OTHER, other -> new EndpointStats(other, budgetNanos));
     }
-    return byName.computeIfAbsent(name, EndpointStats::new);
+    return byName.computeIfAbsent(name, created -> new EndpointStats(created, budgetNanos));
+  }
+
+  /** Every endpoint's statistics, in no order. */
+  public List<EndpointStats> all() {
+    return List.copyOf(byName.values());
   }
 
   /** Every endpoint, the one with the most database time first. */

@@ -15,5 +15,7 @@ public enum FindingType {
   /** SQL built in a way that costs later: literals instead of bind markers, leading-wildcard LIKE, cross joins. */
   SQL_LINT,
   /** A request or scope that ran too many statements or spent too long in the database. */
-  CHATTY_REQUEST
+  CHATTY_REQUEST,
+  /** A statement shape or endpoint whose p95 over a sliding window broke its SLO budget, or kept it again. */
+  SLO_BREACH
 }

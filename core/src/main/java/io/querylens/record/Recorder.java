@@ -34,10 +34,24 @@ public final class Recorder implements HookListener {
   /** Nested execute* calls deeper than this mean a hook pair was lost; the depth is reset. */
   private static final int MAX_DEPTH = 32;
 
-  /** Settings the recorder needs. */
+  /**
+   * Settings the recorder needs.
+   *
+   * @param queryBudgetNanos a statement taking longer counts against the statement SLO budget; 0: none
+   * @param requestBudgetNanos a request spending longer in the database counts against the request SLO budget; 0:
+   *     none
+   */
   public record Options(
       int nPlusOneThreshold, long threadGapNanos, long threadMaxNanos, boolean keepParameters,
-      int maxOpenPreparedStatements, int maxOpenConnections) {}
+      int maxOpenPreparedStatements, int maxOpenConnections, long queryBudgetNanos, long requestBudgetNanos) {
+
+    /** Without SLO budgets. */
+    public Options(int nPlusOneThreshold, long threadGapNanos, long threadMaxNanos, boolean keepParameters,
+        int maxOpenPreparedStatements, int maxOpenConnections) {
+      this(nPlusOneThreshold, threadGapNanos, threadMaxNanos, keepParameters, maxOpenPreparedStatements,
+          maxOpenConnections, 0, 0);
+    }
+  }
 
   private final Options options;
   private final ShapeRegistry shapes;
@@ -51,7 +65,7 @@ public final class Recorder implements HookListener {
   private final Set<ThreadState> threadStates = ConcurrentHashMap.newKeySet();
   /** Every unit of work not yet ended: the worker ends idle bursts from here, and shutdown ends them all. */
   private final Set<UnitOfWork> openUnits = ConcurrentHashMap.newKeySet();
-  private final Endpoints endpoints = new Endpoints();
+  private final Endpoints endpoints;
   /** The context class loader of the latest request or scope: where the application's libraries are. */
   private volatile WeakReference<ClassLoader> applicationLoader = new WeakReference<>(null);
   private final LongAdder statements = new LongAdder();
@@ -68,6 +82,7 @@ public final class Recorder implements HookListener {
       DetectionSink sink,
       Consumer<Class<?>> loggerFactoryListener) {
     this.options = options;
+    this.endpoints = new Endpoints(options.requestBudgetNanos());
     this.shapes = shapes;
     this.callSites = callSites;
     this.detectors = detectors;
@@ -207,6 +222,9 @@ public final class Recorder implements HookListener {
     execution.durationNanos = nanos;
     execution.failed = failed;
     shape.stats().record(nanos, failed);
+    if (nanos > options.queryBudgetNanos() && options.queryBudgetNanos() > 0) {
+      shape.stats().recordOverBudget();
+    }
     statements.increment();
     state.connections.statementEnded(shape);
 

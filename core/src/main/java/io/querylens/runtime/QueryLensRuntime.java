@@ -16,6 +16,7 @@ import io.querylens.detect.OffsetPaginationDetector;
 import io.querylens.detect.PoolExhaustionDetector;
 import io.querylens.detect.RepeatedQueryDetector;
 import io.querylens.detect.SelectStarDetector;
+import io.querylens.detect.SloBudgetDetector;
 import io.querylens.detect.SlowQueryDetector;
 import io.querylens.detect.SqlLintDetector;
 import io.querylens.detect.UnbatchedWritesDetector;
@@ -28,6 +29,7 @@ import io.querylens.record.Recorder;
 import io.querylens.report.FindingSink;
 import io.querylens.report.JsonLinesFindingSink;
 import io.querylens.report.Reporter;
+import io.querylens.endpoint.EndpointStats;
 import io.querylens.report.EndpointReport;
 import io.querylens.report.RunSummary;
 import io.querylens.telemetry.MicrometerMeters;
@@ -101,7 +103,8 @@ public final class QueryLensRuntime {
     this.config = config;
     this.shapes = new ShapeRegistry(new SqlNormalizer(config.get(Settings.SQL_MAX_LENGTH)),
         config.get(Settings.SHAPES_MAX), this::analyseLater);
-    this.detectors = new Detectors(detectors(config, analyzer));
+    this.detectors = new Detectors(detectors(config, analyzer,
+        new SloBudgetDetector.Sources(shapes::shapes, this::endpointStatistics)));
     warnOfUnknownDetectors(config, analyzer);
     this.log = new Slf4jFindingSink(mode == Mode.AGENT);
     List<FindingSink> sinks = new ArrayList<>();
@@ -118,7 +121,9 @@ public final class QueryLensRuntime {
         TimeUnit.MILLISECONDS.toNanos(config.get(Settings.UNIT_THREAD_GAP_MS)),
         TimeUnit.MILLISECONDS.toNanos(config.get(Settings.UNIT_THREAD_MAX_MS)),
         config.get(Settings.LOG_PARAMETERS),
-        MAX_OPEN_PREPARED, MAX_OPEN_CONNECTIONS);
+        MAX_OPEN_PREPARED, MAX_OPEN_CONNECTIONS,
+        TimeUnit.MILLISECONDS.toNanos(config.get(Settings.SLO_QUERY_P95_MS)),
+        TimeUnit.MILLISECONDS.toNanos(config.get(Settings.SLO_REQUEST_DB_P95_MS)));
     this.spanEvents = config.get(Settings.TRACES_SPAN_EVENTS) ? new SpanEvents() : null;
     this.recorder = new Recorder(options, shapes, new CallSiteResolver(config.get(Settings.APP_PACKAGES)),
         detectors, detection -> {
@@ -181,6 +186,11 @@ public final class QueryLensRuntime {
     return analyzer;
   }
 
+  /** The statement shapes seen so far. */
+  public ShapeRegistry shapes() {
+    return shapes;
+  }
+
   /** The hook listener (the recorder). */
   public Recorder recorder() {
     return recorder;
@@ -208,6 +218,10 @@ public final class QueryLensRuntime {
     reporter.drainAll();
     telemetry.forget();
     refreshMeters();
+  }
+
+  private List<EndpointStats> endpointStatistics() {
+    return recorder.endpoints().all();
   }
 
   /** The figures dashboards read (Micrometer, JMX). */
@@ -360,10 +374,11 @@ public final class QueryLensRuntime {
    * A fresh set of the detectors {@code config} enables: each with its own memory of what it already reported (a test's
    * capture judges its statements with its own set).
    */
-  public static List<Detector> detectors(QueryLensConfig config, SqlAnalyzer analyzer) {
+  private static List<Detector> detectors(QueryLensConfig config, SqlAnalyzer analyzer,
+      SloBudgetDetector.Sources sources) {
     List<String> disabled = config.get(Settings.DETECTORS_DISABLED);
     boolean indexAdvice = config.get(Settings.INDEX_ADVICE);
-    return allDetectors(config, analyzer).stream().filter(detector -> !disabled.contains(detector.id()))
+    return allDetectors(config, analyzer, sources).stream().filter(detector -> !disabled.contains(detector.id()))
         .filter(detector -> indexAdvice || !(detector instanceof MissingIndexDetector)).toList();
   }
 
@@ -377,12 +392,16 @@ public final class QueryLensRuntime {
     return unitDetectors(config).stream().filter(detector -> !disabled.contains(detector.id())).toList();
   }
 
-  private static List<Detector> allDetectors(QueryLensConfig config, SqlAnalyzer analyzer) {
+  private static List<Detector> allDetectors(QueryLensConfig config, SqlAnalyzer analyzer,
+      SloBudgetDetector.Sources sources) {
     List<Detector> all = new ArrayList<>(unitDetectors(config));
     all.add(new ChattyRequestDetector(config.get(Settings.REQUEST_MAX_STATEMENTS),
         config.get(Settings.REQUEST_MAX_DB_MS), config.get(Settings.SLOW_THRESHOLD_MS),
         config.get(Settings.NPLUSONE_THRESHOLD), config.get(Settings.BATCH_THRESHOLD),
         config.get(Settings.REPEAT_THRESHOLD)));
+    all.add(new SloBudgetDetector(sources, config.get(Settings.SLO_QUERY_P95_MS),
+        config.get(Settings.SLO_REQUEST_DB_P95_MS), config.get(Settings.SLO_WINDOW_S),
+        config.get(Settings.SLO_MIN_SAMPLES)));
     all.add(new PoolExhaustionDetector(config.get(Settings.POOL_WAIT_THRESHOLD_MS)));
     // Made whether index.advice is on or not (its thread starts only with start()), so that its id is known.
     all.add(new MissingIndexDetector(analyzer, config.get(Settings.INDEX_MIN_ROWS),
@@ -406,7 +425,7 @@ public final class QueryLensRuntime {
   }
 
   private static void warnOfUnknownDetectors(QueryLensConfig config, SqlAnalyzer analyzer) {
-    List<Detector> all = allDetectors(config, analyzer);
+    List<Detector> all = allDetectors(config, analyzer, null);
     for (String id : config.get(Settings.DETECTORS_DISABLED)) {
       if (all.stream().noneMatch(detector -> detector.id().equals(id))) {
         Diagnostics.say("detectors.disabled names an unknown detector '" + id + "'; known: "

@@ -12,6 +12,7 @@ public final class ShapeStats {
 
   private final LongAdder totalNanos = new LongAdder();
   private final LongAdder failures = new LongAdder();
+  private final LongAdder overBudget = new LongAdder();
   private final AtomicLong maxNanos = new AtomicLong();
   private final LatencyHistogram histogram = new LatencyHistogram();
 
@@ -26,6 +27,16 @@ public final class ShapeStats {
     while (nanos > max && !maxNanos.compareAndSet(max, nanos)) {
       max = maxNanos.get();
     }
+  }
+
+  /** Counts one execution that took longer than the statement SLO budget ({@code slo.query.p95.ms}). */
+  public void recordOverBudget() {
+    overBudget.increment();
+  }
+
+  /** Executions that took longer than the statement SLO budget, so far. */
+  public long overBudget() {
+    return overBudget.sum();
   }
 
   /** How many executions were recorded (the histogram's count: one atomic update less per execution). */

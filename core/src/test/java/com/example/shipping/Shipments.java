@@ -155,6 +155,16 @@ public final class Shipments {
     }
   }
 
+  /** Shipments with ids in a range: fast for a short range, a long scan for a long one (the same shape). */
+  public int countBetween(long from, long to) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select count(distinct note) from " + table + " where id between ? and ?")) {
+      statement.setLong(1, from);
+      statement.setLong(2, to);
+      return drain(statement.executeQuery());
+    }
+  }
+
   /** One page with no order. */
   public int pageInAnyOrder(int offset, int size) throws SQLException {
     try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(

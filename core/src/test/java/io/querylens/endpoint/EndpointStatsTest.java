@@ -44,7 +44,7 @@ class EndpointStatsTest {
   @Test
   void endpointsPastTheBoundShareOneEntryAndTheDropIsCounted() {
     long before = Diagnostics.dropCounts().getOrDefault("endpoints", 0L);
-    Endpoints endpoints = new Endpoints(3);
+    Endpoints endpoints = new Endpoints(3, 0);
     for (int i = 0; i < 10; i++) {
       endpoints.of("GET /page" + i).record(1, 1);
     }

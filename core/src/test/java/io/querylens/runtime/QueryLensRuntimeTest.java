@@ -201,7 +201,8 @@ class QueryLensRuntimeTest {
 
     assertThat(lens.runtime().detectors()).extracting(d -> d.id())
         .containsExactly("slow-query", "unbatched-writes", "repeated-query", "select-star", "offset-pagination",
-            "unbounded-result-set", "sql-lint", "connection-leak", "chatty-request", "pool-exhaustion",
+            "unbounded-result-set", "sql-lint", "connection-leak", "chatty-request", "slo-budget",
+            "pool-exhaustion",
             "missing-index");
     assertThat(lens.findings()).isEmpty();
   }

@@ -76,6 +76,8 @@ public final class QueryLensRuntime {
   /** How often new tables, pools and endpoints get their meters (reading the figures is a walk over the shapes). */
   private static final long METERS_NANOS = TimeUnit.SECONDS.toNanos(1);
   private static final int MAX_SEARCHED_LOADERS = 64;
+  /** Under the agent, the MXBean is registered this long after start. */
+  private static final long JMX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private static volatile QueryLensRuntime active;
 
@@ -93,7 +95,10 @@ public final class QueryLensRuntime {
   private final Telemetry telemetry;
   /** Null when {@code traces.span.events=false}. */
   private final SpanEvents spanEvents;
+  /** Guarded by this. */
   private QueryLensJmx jmx;
+  /** When the MXBean is registered (System.nanoTime); Long.MAX_VALUE once done or when it is off. */
+  private long jmxDueNanos = Long.MAX_VALUE;
   /** Guarded by this. */
   private MicrometerMeters meters;
   /** Class loaders already searched for Micrometer (weakly: an undeployed application's loader is let go). */
@@ -154,7 +159,15 @@ public final class QueryLensRuntime {
       // After the recorder is installed: background threads tell it, first thing, that what they run is not recorded.
       runtime.detectors.start();
       if (config.get(Settings.METRICS_JMX)) {
-        runtime.jmx = QueryLensJmx.register(runtime.telemetry);
+        // Under the agent, not while the application starts: creating the platform MBean server before an
+        // application server has set its own MBeanServerBuilder (JBoss, WildFly) breaks its start.
+        long delay = mode == Mode.AGENT ? JMX_DELAY_NANOS : 0;
+        synchronized (runtime) {
+          runtime.jmxDueNanos = System.nanoTime() + delay;
+          if (delay == 0) {
+            runtime.registerJmx();
+          }
+        }
       }
     } else {
       Hooks.install(HookListener.NO_OP);
@@ -222,6 +235,14 @@ public final class QueryLensRuntime {
 
   private List<EndpointStats> endpointStatistics() {
     return recorder.endpoints().all();
+  }
+
+  /** Registers the MXBean, once. Guarded by this. */
+  private void registerJmx() {
+    jmxDueNanos = Long.MAX_VALUE;
+    if (!stopped.get()) {
+      jmx = QueryLensJmx.register(telemetry);
+    }
   }
 
   /** The figures dashboards read (Micrometer, JMX). */
@@ -357,6 +378,9 @@ public final class QueryLensRuntime {
             if (now - nextMeters >= 0) {
               nextMeters = now + METERS_NANOS;
               refreshMeters();
+            }
+            if (jmxDueNanos != Long.MAX_VALUE && now - jmxDueNanos >= 0) {
+              registerJmx();
             }
           }
         }

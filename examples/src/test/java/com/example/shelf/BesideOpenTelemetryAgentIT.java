@@ -20,7 +20,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and servlets. querylens must count every statement exactly once (the same statements, per endpoint and in all, and
  * the same findings as without OpenTelemetry), the application must answer the same, and each finding must be on its
  * request's trace as a {@code querylens.finding} span event (through the OpenTelemetry agent's own API: the example
- * has no OpenTelemetry dependency), while the clean request's span has none.
+ * has no OpenTelemetry dependency), while the clean request's span has none; and each finding is an OpenTelemetry log
+ * record with querylens' attributes, through the agent's capture of the application's Logback.
  */
 class BesideOpenTelemetryAgentIT {
 
@@ -34,6 +35,7 @@ class BesideOpenTelemetryAgentIT {
      */
     List<String> answers() {
       return log.lines().filter(line -> line.contains("DemoRun") && line.contains(" bytes"))
+          .filter(line -> !line.contains("OtlpJson")) // the same lines, exported as log records
           .filter(line -> !line.contains("top-customers"))
           .map(line -> line.substring(line.indexOf(": GET ") + 2)).toList();
     }
@@ -72,6 +74,25 @@ class BesideOpenTelemetryAgentIT {
       return keys.stream().sorted().toList();
     }
 
+    /**
+     * The log records the OpenTelemetry agent exported from the application's Logback whose {@code querylens.type}
+     * attribute is {@code type}: their bodies.
+     */
+    List<String> logRecordBodies(String type) {
+      List<String> bodies = new ArrayList<>();
+      for (String json : log.lines().filter(line -> line.contains("OtlpJsonLoggingLogRecordExporter - {"))
+          .map(line -> line.substring(line.indexOf(" - {") + 3)).toList()) {
+        List<Map<String, Object>> records = JsonPath.read(json, "$..logRecords[*]");
+        for (Map<String, Object> record : records) {
+          List<String> types = JsonPath.read(record, "$.attributes[?(@.key == 'querylens.type')].value.stringValue");
+          if (types.contains(type)) {
+            bodies.add(JsonPath.read(record, "$.body.stringValue"));
+          }
+        }
+      }
+      return bodies;
+    }
+
     /** The names of the querylens events on each span named {@code span}, one list per span. */
     List<List<String>> eventTypes(String span) {
       List<List<String>> result = new ArrayList<>();
@@ -99,7 +120,10 @@ class BesideOpenTelemetryAgentIT {
       String otel = "-javaagent:" + Path.of(System.getProperty("otel.agent.jar")).toAbsolutePath();
       command.addAll(openTelemetryFirst ? List.of(otel, querylens) : List.of(querylens, otel));
       command.addAll(List.of("-Dotel.traces.exporter=logging-otlp", "-Dotel.metrics.exporter=none",
-          "-Dotel.logs.exporter=none", "-Dotel.service.name=querylens-example", "-Dotel.bsp.schedule.delay=100"));
+          "-Dotel.logs.exporter=logging-otlp",
+          "-Dotel.instrumentation.logback-appender.experimental.capture-key-value-pair-attributes=true",
+          "-Dotel.service.name=querylens-example", "-Dotel.bsp.schedule.delay=100",
+          "-Dotel.blrp.schedule.delay=100"));
     } else {
       command.add(querylens);
     }
@@ -141,6 +165,11 @@ class BesideOpenTelemetryAgentIT {
           .singleElement().satisfies(types -> assertThat(types).containsExactly("CHATTY_REQUEST"));
       assertThat(beside.eventTypes("GET /authors/fixed")).as(order + ": the clean request's span")
           .singleElement().satisfies(types -> assertThat(types).isEmpty());
+
+      assertThat(beside.logRecordBodies("N_PLUS_ONE")).as(order + ": findings as OpenTelemetry log records")
+          .singleElement().satisfies(body -> assertThat(body).startsWith("N+1: 50 executions of [select b1_0."));
+      assertThat(beside.logRecordBodies("CHATTY_REQUEST")).as(order)
+          .singleElement().satisfies(body -> assertThat(body).startsWith("Chatty request: GET /authors/{authorId}"));
     }
   }
 }

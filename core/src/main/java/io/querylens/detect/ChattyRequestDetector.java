@@ -22,7 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Chatty request: a request (or explicit scope) that ran more than {@code request.max.statements} statements or spent
  * more than {@code request.max.db.ms} in the database. Judged when the request ends, from the counts the recorder
- * kept; one finding per endpoint, naming the shapes that made the request chatty.
+ * kept; one finding per endpoint, naming the shapes that made its first chatty request chatty. Every later chatty
+ * request of the endpoint is counted against that finding (occurrences, and the most statements one ran) and gets its
+ * span event, without the shapes being gathered again.
  *
  * <p>What another finding already explains is not counted again: the repeats of an N+1, of unbatched writes and of a
  * repeated query (each has its own finding and fix), and the time of a shape whose slowest execution was a slow
@@ -89,10 +91,6 @@ public final class ChattyRequestDetector implements Detector {
     if (statements <= maxStatements && nanos <= maxNanos) {
       return;
     }
-    String key = FindingType.CHATTY_REQUEST + "|" + unit.kind() + "|" + unit.name();
-    if (reported.contains(key)) {
-      return;
-    }
     List<ShapeTally> tallies = unit.tallies();
     int counted = statements;
     long countedNanos = nanos;
@@ -107,7 +105,17 @@ public final class ChattyRequestDetector implements Detector {
     }
     boolean tooMany = counted > maxStatements;
     boolean tooLong = countedNanos > maxNanos;
-    if (!tooMany && !tooLong || reported.size() >= MAX_REMEMBERED || !reported.add(key)) {
+    if (!tooMany && !tooLong) {
+      return;
+    }
+    boolean far = tooMany && counted >= (long) maxStatements * ERROR_FACTOR
+        || tooLong && countedNanos >= maxNanos * ERROR_FACTOR;
+    String key = FindingType.CHATTY_REQUEST + "|" + unit.kind() + "|" + unit.name();
+    if (reported.contains(key) || reported.size() >= MAX_REMEMBERED || !reported.add(key)) {
+      // Another chatty request of a reported endpoint: counted against its finding, shapes not gathered again.
+      sink.report(new Detection(this, FindingType.CHATTY_REQUEST, far ? Severity.ERROR : Severity.WARN, null,
+          CallSite.UNKNOWN, statements, 0, nanos, 0, unit.kind(), unit.name(), null, null, unit.contextLoader(), key,
+          new ChattyRequest(statements, nanos, counted, countedNanos, List.of())));
       return;
     }
     Comparator<ShapeTally> order = tooMany
@@ -119,8 +127,6 @@ public final class ChattyRequestDetector implements Detector {
         .toList();
     CallSite site = top.stream().map(ShapeShare::site).filter(java.util.Objects::nonNull).findFirst()
         .orElse(CallSite.UNKNOWN);
-    boolean far = tooMany && counted >= (long) maxStatements * ERROR_FACTOR
-        || tooLong && countedNanos >= maxNanos * ERROR_FACTOR;
     sink.report(new Detection(this, FindingType.CHATTY_REQUEST, far ? Severity.ERROR : Severity.WARN,
         top.isEmpty() ? null : top.get(0).shape(), site, statements, 0, nanos, 0, unit.kind(), unit.name(), null,
         null, unit.contextLoader(), key, new ChattyRequest(statements, nanos, counted, countedNanos, top)));
@@ -175,8 +181,11 @@ public final class ChattyRequestDetector implements Detector {
       shape.put("callSite", share.site() == null ? "" : share.site().toString());
       shapes.add(shape);
     }
-    message.setLength(message.length() - 1);
-    message.append('.');
+    if (request.shapes().isEmpty()) {
+      message.setLength(message.length() - " Most of it:".length()); // ends with the limit's "."
+    } else {
+      message.setCharAt(message.length() - 1, '.');
+    }
     StatementShape top = detection.shape();
     return Finding.builder(FindingType.CHATTY_REQUEST, detection.severity(), ID)
         .sql(top == null ? "" : top.sql())

@@ -98,8 +98,7 @@ public final class Reporter implements DetectionSink {
       known = problems.get(detection.problemKey());
     }
     if (known != null) {
-      known.occurrences.incrementAndGet();
-      known.executions.addAndGet(detection.count());
+      known.seenAgain(detection.count());
       return;
     }
     String explainable = FindingOverlaps.explainableKey(detection);
@@ -154,8 +153,7 @@ public final class Reporter implements DetectionSink {
     synchronized (problems) {
       Problem known = problems.get(detection.problemKey());
       if (known != null) { // held twice before it was reported
-        known.occurrences.incrementAndGet();
-        known.executions.addAndGet(detection.count());
+        known.seenAgain(detection.count());
         return;
       }
       if (problems.size() >= maxProblems) {
@@ -226,10 +224,23 @@ public final class Reporter implements DetectionSink {
     private final Finding finding;
     private final AtomicLong occurrences = new AtomicLong(1);
     private final AtomicLong executions;
+    private final AtomicLong largestCount;
 
     Problem(Finding finding, long executions) {
       this.finding = finding;
       this.executions = new AtomicLong(executions);
+      this.largestCount = new AtomicLong(executions);
+    }
+
+    void seenAgain(long count) {
+      occurrences.incrementAndGet();
+      executions.addAndGet(count);
+      largestCount.accumulateAndGet(count, Math::max);
+    }
+
+    /** The largest count of one occurrence: the most executions of one N+1, statements of one chatty request. */
+    public long largestCount() {
+      return largestCount.get();
     }
 
     public Finding finding() {

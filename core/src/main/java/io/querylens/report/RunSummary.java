@@ -73,6 +73,8 @@ public record RunSummary(
     for (Reporter.Problem problem : problems) {
       text.append("\n  ").append(problem.finding().severity()).append(' ').append(problem.finding().type())
           .append(" seen ").append(problem.occurrences()).append(problem.occurrences() == 1 ? " time" : " times")
+          .append(problem.largestCount() > problem.finding().count()
+              ? String.format(Locale.ROOT, " (count up to %,d)", problem.largestCount()) : "")
           .append(": [").append(SqlText.abbreviate(problem.finding().sql())).append("] at ")
           .append(problem.finding().callSite());
     }

@@ -214,6 +214,11 @@ public final class QueryLensRuntime {
     return reporter.findings();
   }
 
+  /** Every distinct problem found so far, with how often it was seen. Call {@link #flush()} first. */
+  public List<io.querylens.report.Reporter.Problem> problems() {
+    return reporter.problems();
+  }
+
   /**
    * Ends idle bursts and reports everything detected so far, on the calling thread, before returning. Lets tests and
    * the API read findings without waiting for the worker.

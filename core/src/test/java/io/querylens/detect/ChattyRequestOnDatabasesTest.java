@@ -61,6 +61,15 @@ class ChattyRequestOnDatabasesTest {
     }
   }
 
+  /** The shutdown summary querylens would write now. */
+  private String summaryText() {
+    lens.runtime.flush();
+    var problems = lens.runtime.problems();
+    return io.querylens.report.RunSummary.of(lens.runtime.recorder().statementCount(),
+        lens.runtime.shapes().shapesWithPlaceholders(), problems, 10, 0, java.util.Map.of(), List.of(),
+        lens.runtime.recorder().endpoints().summaries()).text();
+  }
+
   private List<Finding> chatty() {
     lens.runtime.flush();
     return lens.runtime.findings().stream().filter(finding -> finding.type() == FindingType.CHATTY_REQUEST).toList();
@@ -72,6 +81,9 @@ class ChattyRequestOnDatabasesTest {
     CarrierDashboard dashboard = dashboard(20, 60_000);
     request("/carriers/17/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(17));
     request("/carriers/42/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(42));
+    String summary = summaryText();
+    assertThat(summary).contains("WARN CHATTY_REQUEST seen 2 times: [")
+        .contains("GET /carriers/{carrierId}/dashboard: 2 requests; statements 32/32/32;");
 
     assertThat(chatty()).singleElement().satisfies(finding -> {
       assertThat(finding.severity()).isEqualTo(Severity.WARN);

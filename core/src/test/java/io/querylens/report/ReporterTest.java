@@ -146,11 +146,15 @@ class ReporterTest {
           assertThat(a.occurrences()).isEqualTo(3);
           assertThat(a.executions()).isEqualTo(18);
           assertThat(a.finding().count()).isEqualTo(5);
+          assertThat(a.largestCount()).isEqualTo(7);
         },
         b -> {
           assertThat(b.occurrences()).isEqualTo(1);
           assertThat(b.executions()).isEqualTo(2);
+          assertThat(b.largestCount()).isEqualTo(2);
         });
+    assertThat(new RunSummary(4, 2, reporter.problems(), List.of(), 0, Map.of(), List.of(), List.of()).text())
+        .contains(" seen 3 times (count up to 7): [").contains(" seen 1 time: [");
 
     reporter.report(detection("b", 3));
     assertThat(reporter.drain()).isEqualTo(1);

@@ -42,7 +42,7 @@ public final class FindingOverlaps {
   /** As {@link #explainableKey(FindingType, String, String)}, for a detection. */
   public static String explainableKey(Detection detection) {
     String rule = detection.evidence() instanceof SqlLintDetector.Lint lint ? lint.rule().label() : null;
-    return explainableKey(detection.type(), rule, detection.shape().sql());
+    return detection.shape() == null ? null : explainableKey(detection.type(), rule, detection.shape().sql());
   }
 
   private static String explainableKey(Finding finding) {

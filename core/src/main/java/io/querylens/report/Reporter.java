@@ -112,7 +112,9 @@ public final class Reporter implements DetectionSink {
       }
     }
     Finding finding = detection.detector().describe(detection, analyzer);
-    for (String key : FindingOverlaps.explainedKeys(detection.type(), detection.shape().sql())) {
+    List<String> explains = detection.shape() == null ? List.of()
+        : FindingOverlaps.explainedKeys(detection.type(), detection.shape().sql());
+    for (String key : explains) {
       Finding strongest = null;
       for (Iterator<Held> waiting = held.iterator(); waiting.hasNext(); ) {
         Held each = waiting.next();

@@ -21,26 +21,26 @@ import io.querylens.detect.SlowQueryDetector;
 import io.querylens.detect.SqlLintDetector;
 import io.querylens.detect.UnbatchedWritesDetector;
 import io.querylens.detect.UnboundedResultSetDetector;
+import io.querylens.endpoint.EndpointStats;
 import io.querylens.finding.Finding;
 import io.querylens.internal.BoundedQueue;
 import io.querylens.internal.Diagnostics;
 import io.querylens.pool.PoolStatistics;
 import io.querylens.record.Recorder;
+import io.querylens.report.EndpointReport;
 import io.querylens.report.FindingSink;
 import io.querylens.report.JsonLinesFindingSink;
 import io.querylens.report.Reporter;
-import io.querylens.endpoint.EndpointStats;
-import io.querylens.report.EndpointReport;
 import io.querylens.report.RunSummary;
-import io.querylens.telemetry.MicrometerMeters;
-import io.querylens.telemetry.QueryLensJmx;
-import io.querylens.telemetry.SpanEvents;
-import io.querylens.telemetry.Telemetry;
 import io.querylens.report.Slf4jFindingSink;
 import io.querylens.sql.ShapeRegistry;
 import io.querylens.sql.SqlAnalyzer;
 import io.querylens.sql.SqlNormalizer;
 import io.querylens.sql.StatementShape;
+import io.querylens.telemetry.MicrometerMeters;
+import io.querylens.telemetry.QueryLensJmx;
+import io.querylens.telemetry.SpanEvents;
+import io.querylens.telemetry.Telemetry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -215,7 +215,7 @@ public final class QueryLensRuntime {
   }
 
   /** Every distinct problem found so far, with how often it was seen. Call {@link #flush()} first. */
-  public List<io.querylens.report.Reporter.Problem> problems() {
+  public List<Reporter.Problem> problems() {
     return reporter.problems();
   }
 
@@ -305,7 +305,7 @@ public final class QueryLensRuntime {
               recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
                   .map(PoolStatistics::of).toList(), recorder.endpoints().summaries()));
         }
-        java.nio.file.Path endpointsReport =
+        Path endpointsReport =
             EndpointReport.pathFor(config.get(Settings.ENDPOINTS_REPORT), config.get(Settings.REPORT));
         if (endpointsReport != null && recorder.endpoints().size() > 0) {
           EndpointReport.write(endpointsReport, recorder.endpoints().summaries());

@@ -63,7 +63,7 @@ class ReporterTest {
         throw new IllegalStateException("cannot describe");
       }
       return Finding.builder(detection.type(), detection.severity(), id())
-          .sql(detection.shape().sql())
+          .sql(detection.shape() == null ? "" : detection.shape().sql())
           .count(detection.count())
           .message(detection.problemKey())
           .problemKey(detection.problemKey())
@@ -160,6 +160,21 @@ class ReporterTest {
     assertThat(reporter.drain()).isEqualTo(1);
     assertThat(sink.seen).containsExactly("a", "b");
     assertThat(reporter.problems().get(1).occurrences()).isEqualTo(2);
+  }
+
+  @Test
+  void aDetectionAboutNoStatementShapeIsReported() {
+    RecordingSink sink = new RecordingSink();
+    Reporter reporter = new Reporter(List.of(sink), analyzer, 100, 100);
+
+    for (FindingType type : List.of(FindingType.SLO_BREACH, FindingType.CHATTY_REQUEST, FindingType.POOL_EXHAUSTION)) {
+      reporter.report(new Detection(detector, type, Severity.WARN, null, CallSite.UNKNOWN, 1, 0, 0, 0, null,
+          "GET /x", null, null, null, type + "|GET /x", null));
+    }
+    reporter.drainAll();
+
+    assertThat(sink.seen).hasSize(3);
+    assertThat(Diagnostics.errorCounts()).isEmpty();
   }
 
   @Test

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The demo with the OpenTelemetry Java agent attached as well, in either order: both instrument the same JDBC calls
- * and servlets. querylens must count every statement exactly once (the same statements, per endpoint and in all, and
+ * and servlets, and the service has Micrometer (its Prometheus endpoint). querylens must count every statement exactly once (the same statements, per endpoint and in all, and
  * the same findings as without OpenTelemetry), the application must answer the same, and each finding must be on its
  * request's trace as a {@code querylens.finding} span event (through the OpenTelemetry agent's own API: the example
  * has no OpenTelemetry dependency), while the clean request's span has none; and each finding is an OpenTelemetry log
@@ -165,6 +165,10 @@ class BesideOpenTelemetryAgentIT {
           .singleElement().satisfies(types -> assertThat(types).containsExactly("CHATTY_REQUEST"));
       assertThat(beside.eventTypes("GET /authors/fixed")).as(order + ": the clean request's span")
           .singleElement().satisfies(types -> assertThat(types).isEmpty());
+
+      assertThat(beside.log).as(order + ": querylens' meters on Spring Boot's Prometheus endpoint, beside the agent")
+          .contains("metric querylens_findings_total{type=\"CHATTY_REQUEST\"} 1.0")
+          .contains("metric querylens_endpoint_statements_total{endpoint=\"GET /authors/{authorId}/overview\"} 52.0");
 
       assertThat(beside.logRecordBodies("N_PLUS_ONE")).as(order + ": findings as OpenTelemetry log records")
           .singleElement().satisfies(body -> assertThat(body).startsWith("N+1: 50 executions of [select b1_0."));

@@ -41,6 +41,12 @@ public final class Settings {
   public static final Setting<Integer> SLO_MIN_SAMPLES = Setting.integer("slo.min.samples", 20, 1, 1_000_000,
       "Executions (or requests) a window needs before its p95 is judged against a budget, either way.", "");
 
+  public static final Setting<String> HTML = Setting.text("html", null, "a file path",
+      "Writes one self-contained HTML report of the run to this file when querylens shuts down (findings most costly "
+          + "first, every statement shape in a sortable table, endpoints, pools, settings); also on demand through "
+          + "QueryLensRuntime.writeHtmlReport and the MXBean operation writeHtmlReport.",
+      "One file write at shutdown.");
+
   public static final Setting<String> ENDPOINTS_REPORT = Setting.text("endpoints.report", null,
       "a file path, or none",
       "Writes each endpoint's statements and database time per request (count, mean, p50, p95, p99, max) to this "
@@ -96,13 +102,14 @@ public final class Settings {
 
   public static final Setting<Integer> REQUEST_MAX_STATEMENTS = Setting.integer("request.max.statements", 50, 1,
       Integer.MAX_VALUE,
-      "A request (or explicit scope) running more statements than this is a chatty request; the repeats of an N+1 "
-          + "it contains are not counted again. One finding per endpoint.",
+      "A request (or explicit scope) running more statements than this is a chatty request; repeats its N+1, "
+          + "unbatched-write and repeated-query findings already report are not counted again. One finding per "
+          + "endpoint.",
       "None per statement: judged from the request's counts when it ends.");
 
   public static final Setting<Long> REQUEST_MAX_DB_MS = Setting.millis("request.max.db.ms", 500, 1,
       "A request (or explicit scope) spending longer than this in the database is a chatty request; the time of "
-          + "shapes reported as slow queries or N+1 is not counted again.",
+          + "slow queries and of the repeats other findings report is not counted again.",
       "");
 
   public static final Setting<Boolean> METRICS_MICROMETER = Setting.flag("metrics.micrometer", true,
@@ -202,7 +209,8 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, BATCH_THRESHOLD, REPEAT_THRESHOLD, OFFSET_THRESHOLD,
       ROWS_THRESHOLD, LINT_LITERAL_VALUES, LINT_IN_SIZES, LINT_SEVERITY, REQUEST_MAX_STATEMENTS, REQUEST_MAX_DB_MS,
-      SLO_QUERY_P95_MS, SLO_REQUEST_DB_P95_MS, SLO_WINDOW_S, SLO_MIN_SAMPLES, ENDPOINTS_REPORT, METRICS_MICROMETER, METRICS_JMX, TRACES_SPAN_EVENTS, LEAK_THRESHOLD_MS,
+      SLO_QUERY_P95_MS, SLO_REQUEST_DB_P95_MS, SLO_WINDOW_S, SLO_MIN_SAMPLES, HTML, ENDPOINTS_REPORT,
+      METRICS_MICROMETER, METRICS_JMX, TRACES_SPAN_EVENTS, LEAK_THRESHOLD_MS,
       POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, INDEX_ADVICE, INDEX_MIN_ROWS, INDEX_EXPLAIN_MIN_MS,
       INDEX_EXPLAIN_MIN_EXECUTIONS, APP_PACKAGES, LOG_PARAMETERS,
       DETECTORS_DISABLED, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,

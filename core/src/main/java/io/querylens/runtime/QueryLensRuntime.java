@@ -29,6 +29,7 @@ import io.querylens.pool.PoolStatistics;
 import io.querylens.record.Recorder;
 import io.querylens.report.EndpointReport;
 import io.querylens.report.FindingSink;
+import io.querylens.report.HtmlReport;
 import io.querylens.report.JsonLinesFindingSink;
 import io.querylens.report.Reporter;
 import io.querylens.report.RunSummary;
@@ -246,8 +247,32 @@ public final class QueryLensRuntime {
   private void registerJmx() {
     jmxDueNanos = Long.MAX_VALUE;
     if (!stopped.get()) {
-      jmx = QueryLensJmx.register(telemetry);
+      jmx = QueryLensJmx.register(telemetry, path -> writeHtmlReport(Path.of(path)));
     }
+  }
+
+  /**
+   * Writes the HTML report of the run so far to {@code path} (what {@code html=} writes at shutdown), after reporting
+   * everything detected; false when it could not be written (said in one line).
+   */
+  public boolean writeHtmlReport(Path path) {
+    flush();
+    synchronized (this) {
+      return HtmlReport.write(path, htmlData());
+    }
+  }
+
+  private HtmlReport.Data htmlData() {
+    return new HtmlReport.Data(version(), recorder.statementCount(), reporter.problems(),
+        shapes.shapesWithPlaceholders(), recorder.endpoints().summaries(),
+        recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
+            .map(PoolStatistics::of).toList(), config);
+  }
+
+  /** querylens' version, from the jar it runs from. */
+  public static String version() {
+    String version = QueryLensRuntime.class.getPackage().getImplementationVersion();
+    return "querylens " + (version == null ? "(development build)" : version);
   }
 
   /** The figures dashboards read (Micrometer, JMX). */
@@ -304,6 +329,10 @@ public final class QueryLensRuntime {
               config.get(Settings.SUMMARY_TOP), Diagnostics.totalErrors(), Diagnostics.dropCounts(),
               recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
                   .map(PoolStatistics::of).toList(), recorder.endpoints().summaries()));
+        }
+        String html = config.get(Settings.HTML);
+        if (html != null && !html.isBlank()) {
+          HtmlReport.write(Path.of(html.trim()), htmlData());
         }
         Path endpointsReport =
             EndpointReport.pathFor(config.get(Settings.ENDPOINTS_REPORT), config.get(Settings.REPORT));

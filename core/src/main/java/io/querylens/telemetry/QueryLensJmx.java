@@ -7,6 +7,7 @@ import java.lang.management.ManagementFactory;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
@@ -18,18 +19,20 @@ public final class QueryLensJmx implements QueryLensMXBean {
   public static final String OBJECT_NAME = "querylens:type=QueryLens";
 
   private final Telemetry telemetry;
+  private final Predicate<String> htmlWriter;
   private ObjectName registered;
 
-  private QueryLensJmx(Telemetry telemetry) {
+  private QueryLensJmx(Telemetry telemetry, Predicate<String> htmlWriter) {
     this.telemetry = telemetry;
+    this.htmlWriter = htmlWriter;
   }
 
   /**
    * Registers the figures of {@code telemetry} under {@link #OBJECT_NAME}, replacing an earlier querylens' (a test
    * that starts querylens again). Null when JMX refuses, which is said once.
    */
-  public static QueryLensJmx register(Telemetry telemetry) {
-    QueryLensJmx bean = new QueryLensJmx(telemetry);
+  public static QueryLensJmx register(Telemetry telemetry, Predicate<String> htmlWriter) {
+    QueryLensJmx bean = new QueryLensJmx(telemetry, htmlWriter);
     try {
       MBeanServer server = ManagementFactory.getPlatformMBeanServer();
       ObjectName name = new ObjectName(OBJECT_NAME);
@@ -152,6 +155,11 @@ public final class QueryLensJmx implements QueryLensMXBean {
     Map<String, Long> byEndpoint = new TreeMap<>();
     telemetry.current().endpoints().forEach(endpoint -> byEndpoint.put(endpoint.name(), value.applyAsLong(endpoint)));
     return byEndpoint;
+  }
+
+  @Override
+  public boolean writeHtmlReport(String path) {
+    return htmlWriter.test(path);
   }
 
   @Override

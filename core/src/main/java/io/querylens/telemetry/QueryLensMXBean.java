@@ -48,6 +48,12 @@ public interface QueryLensMXBean {
   /** 95th percentile of database time per request, by endpoint, in milliseconds. */
   Map<String, Double> getEndpointDatabaseP95Millis();
 
+  /**
+   * Writes the HTML report of the run so far to {@code path} on the monitored JVM's file system; false when it could
+   * not be written.
+   */
+  boolean writeHtmlReport(String path);
+
   /** querylens' own internal errors (should be 0). */
   long getInternalErrors();
 }

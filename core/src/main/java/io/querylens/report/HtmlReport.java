@@ -1,0 +1,239 @@
+package io.querylens.report;
+
+import io.querylens.config.QueryLensConfig;
+import io.querylens.config.Setting;
+import io.querylens.config.Settings;
+import io.querylens.detect.SqlText;
+import io.querylens.endpoint.EndpointSummary;
+import io.querylens.finding.Finding;
+import io.querylens.finding.FindingType;
+import io.querylens.internal.Diagnostics;
+import io.querylens.pool.PoolStatistics;
+import io.querylens.sql.StatementShape;
+import io.querylens.stats.ShapeStats;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * One self-contained HTML page of a run (the {@code html=} setting): the findings, most costly first; every statement
+ * shape in a table that sorts and filters; the endpoints and pools; the settings and the version. Styles and the few
+ * lines of script are inline: the file opens from disk with no network.
+ *
+ * <p>A finding's cost is the database time of the statement shape it is about (all its executions in the run), or the
+ * database time its requests spent for a chatty request; findings about no statement (pools, leaks) come after, by
+ * severity.
+ */
+public final class HtmlReport {
+
+  /**
+   * What the page shows.
+   *
+   * @param version querylens' version
+   * @param statements statements recorded
+   * @param problems the distinct problems, with how often each was seen
+   * @param shapes every statement shape
+   * @param endpoints the endpoints, most database time first
+   * @param pools the pools that handed out connections
+   * @param config the settings of the run
+   */
+  public record Data(
+      String version, long statements, List<Reporter.Problem> problems, List<StatementShape> shapes,
+      List<EndpointSummary> endpoints, List<PoolStatistics> pools, QueryLensConfig config) {}
+
+  private HtmlReport() {}
+
+  /** Writes the page to {@code path}, replacing it; on failure says so in one line. */
+  public static boolean write(Path path, Data data) {
+    try {
+      Path parent = path.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.writeString(path, render(data, Instant.now()), StandardCharsets.UTF_8);
+      return true;
+    } catch (IOException | RuntimeException cannotWrite) {
+      Diagnostics.say("cannot write the HTML report " + path.toAbsolutePath() + " (" + cannotWrite + ")");
+      return false;
+    }
+  }
+
+  /** A finding with its cost, for ranking. */
+  record Ranked(Reporter.Problem problem, long costNanos) {}
+
+  /** The problems, most costly first. */
+  static List<Ranked> ranked(Data data) {
+    Map<String, Long> shapeNanos = new HashMap<>();
+    data.shapes().forEach(shape -> shapeNanos.merge(shape.sql(), shape.stats().snapshot().totalNanos(), Long::sum));
+    List<Ranked> ranked = new ArrayList<>();
+    for (Reporter.Problem problem : data.problems()) {
+      Finding finding = problem.finding();
+      long cost = finding.type() == FindingType.CHATTY_REQUEST
+          && finding.details().get("databaseMs") instanceof Number millis
+          ? (long) (millis.doubleValue() * 1_000_000) * problem.occurrences()
+          : shapeNanos.getOrDefault(finding.sql(), 0L);
+      ranked.add(new Ranked(problem, cost));
+    }
+    ranked.sort(Comparator.comparingLong(Ranked::costNanos).reversed()
+        .thenComparing(each -> each.problem().finding().severity(), Comparator.reverseOrder()));
+    return ranked;
+  }
+
+  static String render(Data data, Instant at) {
+    StringBuilder html = new StringBuilder(64 * 1024);
+    html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
+        .append("<title>querylens report</title><style>").append(STYLE).append("</style></head><body>\n");
+    html.append("<header><h1>querylens report</h1><p>").append(escape(data.version())).append(" &middot; ")
+        .append(escape(at.toString())).append(" &middot; ")
+        .append(String.format(Locale.ROOT, "%,d statements in %,d shapes, %d %s", data.statements(),
+            data.shapes().size(), data.problems().size(), data.problems().size() == 1 ? "problem" : "problems"))
+        .append("</p></header>\n");
+
+    html.append("<section id=\"findings\"><h2>Findings, most costly first</h2>\n");
+    List<Ranked> ranked = ranked(data);
+    if (ranked.isEmpty()) {
+      html.append("<p class=\"none\">No problems found.</p>\n");
+    }
+    for (Ranked each : ranked) {
+      Finding finding = each.problem().finding();
+      html.append("<article class=\"finding ").append(finding.severity().name().toLowerCase(Locale.ROOT))
+          .append("\"><h3><span class=\"badge\">").append(finding.severity()).append("</span> ")
+          .append(escape(finding.type().name())).append("</h3><p class=\"meta\">")
+          .append(each.costNanos() > 0 ? SqlText.millis(each.costNanos()) + " of database time &middot; " : "")
+          .append("seen ").append(each.problem().occurrences()).append(each.problem().occurrences() == 1 ? " time"
+              : " times").append(" &middot; count ").append(finding.count());
+      if (!finding.callSite().isEmpty()) {
+        html.append(" &middot; at <code>").append(escape(finding.callSite())).append("</code>");
+      }
+      html.append("</p>");
+      if (!finding.sql().isEmpty()) {
+        html.append("<pre class=\"sql\">").append(escape(finding.sql())).append("</pre>");
+      }
+      html.append("<p>").append(escape(finding.message())).append("</p>");
+      if (finding.details().get("ddl") instanceof String ddl) {
+        html.append("<p>Create it:</p><pre class=\"ddl\">").append(escape(ddl)).append("</pre>");
+      }
+      html.append("<p class=\"fix\"><b>Fix:</b> ").append(escape(finding.suggestion())).append("</p></article>\n");
+    }
+    html.append("</section>\n");
+
+    html.append("<section id=\"shapes\"><h2>Statement shapes</h2>")
+        .append("<input id=\"filter\" type=\"search\" placeholder=\"filter statements\">")
+        .append("<table id=\"shape-table\"><thead><tr>");
+    for (String column : List.of("statement", "executions", "total ms", "mean ms", "p95 ms", "p99 ms", "max ms",
+        "failures")) {
+      html.append("<th>").append(column).append("</th>");
+    }
+    html.append("</tr></thead><tbody>\n");
+    List<StatementShape> byTime = new ArrayList<>(data.shapes());
+    byTime.removeIf(shape -> shape.stats().executions() == 0);
+    byTime.sort(Comparator.comparingLong((StatementShape shape) -> shape.stats().snapshot().totalNanos()).reversed());
+    for (StatementShape shape : byTime) {
+      ShapeStats.Snapshot stats = shape.stats().snapshot();
+      html.append("<tr><td><code>").append(escape(shape.sql())).append("</code></td>");
+      cell(html, stats.executions());
+      cell(html, SqlText.millisValue(stats.totalNanos()));
+      cell(html, SqlText.millisValue(stats.meanNanos()));
+      cell(html, SqlText.millisValue(stats.p95Nanos()));
+      cell(html, SqlText.millisValue(stats.p99Nanos()));
+      cell(html, SqlText.millisValue(stats.maxNanos()));
+      cell(html, stats.failures());
+      html.append("</tr>\n");
+    }
+    html.append("</tbody></table></section>\n");
+
+    if (!data.endpoints().isEmpty()) {
+      html.append("<section id=\"endpoints\"><h2>Endpoints</h2><table><thead><tr><th>endpoint</th><th>requests</th>")
+          .append("<th>statements p50</th><th>p95</th><th>max</th><th>database ms p50</th><th>p95</th><th>p99</th>")
+          .append("<th>max</th></tr></thead><tbody>\n");
+      for (EndpointSummary endpoint : data.endpoints()) {
+        html.append("<tr><td>").append(escape(endpoint.name())).append("</td>");
+        cell(html, endpoint.requests());
+        cell(html, endpoint.statementsP50());
+        cell(html, endpoint.statementsP95());
+        cell(html, endpoint.statementsMax());
+        cell(html, SqlText.millisValue(endpoint.databaseP50Nanos()));
+        cell(html, SqlText.millisValue(endpoint.databaseP95Nanos()));
+        cell(html, SqlText.millisValue(endpoint.databaseP99Nanos()));
+        cell(html, SqlText.millisValue(endpoint.databaseMaxNanos()));
+        html.append("</tr>\n");
+      }
+      html.append("</tbody></table></section>\n");
+    }
+
+    if (!data.pools().isEmpty()) {
+      html.append("<section id=\"pools\"><h2>Connections</h2><ul>");
+      data.pools().forEach(pool -> html.append("<li>").append(escape(pool.line())).append("</li>"));
+      html.append("</ul></section>\n");
+    }
+
+    html.append("<section id=\"settings\"><h2>Settings</h2><table><tbody>\n");
+    for (Setting<?> setting : Settings.ALL) {
+      Object value = data.config().get(setting);
+      html.append("<tr><td><code>").append(escape(setting.key())).append("</code></td><td>")
+          .append(escape(value == null ? "(none)" : String.valueOf(value)))
+          .append(data.config().isSet(setting) ? "" : " <span class=\"default\">default</span>")
+          .append("</td></tr>\n");
+    }
+    html.append("</tbody></table></section>\n");
+    html.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
+    return html.toString();
+  }
+
+  private static void cell(StringBuilder html, Object value) {
+    html.append("<td class=\"n\">").append(value).append("</td>");
+  }
+
+  /** {@code text} safe inside HTML text and attribute values. */
+  static String escape(String text) {
+    StringBuilder escaped = new StringBuilder(text.length() + 16);
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      switch (c) {
+        case '<' -> escaped.append("&lt;");
+        case '>' -> escaped.append("&gt;");
+        case '&' -> escaped.append("&amp;");
+        case '"' -> escaped.append("&quot;");
+        case '\'' -> escaped.append("&#39;");
+        default -> escaped.append(c);
+      }
+    }
+    return escaped.toString();
+  }
+
+  private static final String STYLE = String.join("",
+      "body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 16px;color:#1d1d1f}",
+      "header{border-bottom:1px solid #ddd;margin-bottom:8px}h1{margin:16px 0 4px}h2{margin-top:28px}",
+      ".finding{border-left:5px solid #999;background:#fafafa;padding:4px 14px;margin:10px 0}",
+      ".finding.error{border-color:#c0392b}.finding.warn{border-color:#e67e22}.finding.info{border-color:#2e86c1}",
+      ".badge{font-size:11px;padding:1px 6px;border-radius:3px;background:#eee}.meta{color:#555}",
+      "pre{white-space:pre-wrap;background:#f0f0f0;padding:6px 8px;border-radius:3px}pre.ddl{background:#e8f6e8}",
+      "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e5e5;padding:4px 6px;",
+      "text-align:left;vertical-align:top}th{cursor:pointer;background:#f5f5f5}td.n{text-align:right;",
+      "font-variant-numeric:tabular-nums}code{font-size:12px}#filter{margin:6px 0;padding:4px;width:320px}",
+      ".default{color:#999;font-size:11px}.none{color:#2e7d32}");
+
+  /** Sorts a table by a clicked header, and filters the shapes table. */
+  private static final String SCRIPT = String.join("\n",
+      "document.querySelectorAll('table').forEach(function(table){",
+      "  table.querySelectorAll('th').forEach(function(th,column){",
+      "    th.addEventListener('click',function(){",
+      "      var body=table.tBodies[0],rows=Array.from(body.rows),down=th.dataset.down!=='1';",
+      "      th.dataset.down=down?'1':'0';",
+      "      rows.sort(function(a,b){",
+      "        var x=a.cells[column].textContent,y=b.cells[column].textContent,nx=parseFloat(x),ny=parseFloat(y);",
+      "        var c=(isNaN(nx)||isNaN(ny))?x.localeCompare(y):nx-ny;return down?-c:c;});",
+      "      rows.forEach(function(row){body.appendChild(row);});});});});",
+      "var filter=document.getElementById('filter');",
+      "filter.addEventListener('input',function(){var text=filter.value.toLowerCase();",
+      "  document.querySelectorAll('#shape-table tbody tr').forEach(function(row){",
+      "    row.style.display=row.textContent.toLowerCase().indexOf(text)<0?'none':'';});});");
+}

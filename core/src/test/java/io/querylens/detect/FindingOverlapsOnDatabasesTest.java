@@ -76,8 +76,9 @@ class FindingOverlapsOnDatabasesTest {
       assertThat(finding.details()).containsEntry("slowThresholdMs", 1L);
     });
     String threeValues = "select id from " + shipments.table() + " where status = ?";
-    assertThat(about(lens.runtime.findings(), threeValues)).extracting(Finding::type)
-        .containsExactly(FindingType.SLOW_QUERY);
+    // A WARN and, when one run takes ten times the threshold, an ERROR: both slow queries, neither folded away.
+    assertThat(about(lens.runtime.findings(), threeValues)).extracting(Finding::type).isNotEmpty()
+        .containsOnly(FindingType.SLOW_QUERY);
   }
 
   @Test

@@ -49,7 +49,7 @@ public final class AgentInstaller {
     QueryLensConfig config = ConfigLoader.load(arguments);
     config.problems().forEach(Diagnostics::say);
     if (!config.get(Settings.ENABLED)) {
-      Diagnostics.say(version() + " is switched off (enabled=false)");
+      Diagnostics.say(QueryLensRuntime.version() + " is switched off (enabled=false)");
       return;
     }
     QueryLensRuntime runtime = QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true);
@@ -154,15 +154,10 @@ public final class AgentInstaller {
   private static String banner(QueryLensRuntime runtime) {
     QueryLensConfig config = runtime.config();
     String report = config.get(Settings.REPORT);
-    return version() + " watching JDBC with " + runtime.detectors().stream().map(Detector::id)
+    return QueryLensRuntime.version() + " watching JDBC with " + runtime.detectors().stream().map(Detector::id)
         .collect(Collectors.joining(", ")) + " (N+1 from " + config.get(Settings.NPLUSONE_THRESHOLD)
         + " executions, slow from " + config.get(Settings.SLOW_THRESHOLD_MS) + " ms); findings go to the "
         + "application's log as querylens.*" + (report == null ? "" : " and to " + report);
-  }
-
-  static String version() {
-    String version = AgentInstaller.class.getPackage().getImplementationVersion();
-    return "querylens " + (version == null ? "(development build)" : version);
   }
 
   /** Counts instrumentation failures; the first one is said with the class it hit. */

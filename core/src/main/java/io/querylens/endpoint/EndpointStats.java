@@ -74,16 +74,6 @@ public final class EndpointStats {
     return overBudget.sum();
   }
 
-  /** Statements run in all of them. */
-  public long totalStatements() {
-    return totalStatements.sum();
-  }
-
-  /** Database time spent in all of them. */
-  public long totalNanos() {
-    return totalNanos.sum();
-  }
-
   public EndpointSummary snapshot() {
     long maxCount = maxStatements.get();
     long maxTime = maxNanos.get();

@@ -70,9 +70,9 @@ public final class HtmlReport {
   record Ranked(Reporter.Problem problem, long costNanos) {}
 
   /** The problems, most costly first. */
-  static List<Ranked> ranked(Data data) {
+  static List<Ranked> ranked(Data data, List<RunSummary.ShapeLine> lines) {
     Map<String, Long> shapeNanos = new HashMap<>();
-    data.shapes().forEach(shape -> shapeNanos.merge(shape.sql(), shape.stats().snapshot().totalNanos(), Long::sum));
+    lines.forEach(line -> shapeNanos.merge(line.sql(), line.stats().totalNanos(), Long::sum));
     List<Ranked> ranked = new ArrayList<>();
     for (Reporter.Problem problem : data.problems()) {
       Finding finding = problem.finding();
@@ -98,7 +98,8 @@ public final class HtmlReport {
         .append("</p></header>\n");
 
     html.append("<section id=\"findings\"><h2>Findings, most costly first</h2>\n");
-    List<Ranked> ranked = ranked(data);
+    List<RunSummary.ShapeLine> lines = RunSummary.shapeLines(data.shapes());
+    List<Ranked> ranked = ranked(data, lines);
     if (ranked.isEmpty()) {
       html.append("<p class=\"none\">No problems found.</p>\n");
     }
@@ -133,12 +134,9 @@ public final class HtmlReport {
       html.append("<th>").append(column).append("</th>");
     }
     html.append("</tr></thead><tbody>\n");
-    List<StatementShape> byTime = new ArrayList<>(data.shapes());
-    byTime.removeIf(shape -> shape.stats().executions() == 0);
-    byTime.sort(Comparator.comparingLong((StatementShape shape) -> shape.stats().snapshot().totalNanos()).reversed());
-    for (StatementShape shape : byTime) {
-      ShapeStats.Snapshot stats = shape.stats().snapshot();
-      html.append("<tr><td><code>").append(escape(shape.sql())).append("</code></td>");
+    for (RunSummary.ShapeLine line : lines) {
+      ShapeStats.Snapshot stats = line.stats();
+      html.append("<tr><td><code>").append(escape(line.sql())).append("</code></td>");
       cell(html, stats.executions());
       cell(html, SqlText.millisValue(stats.totalNanos()));
       cell(html, SqlText.millisValue(stats.meanNanos()));

@@ -39,16 +39,20 @@ public record RunSummary(
   /** One shape in the summary. */
   public record ShapeLine(String sql, ShapeStats.Snapshot stats) {}
 
+  /** Every shape that ran, with its statistics read once, the most total time first. */
+  public static List<ShapeLine> shapeLines(List<StatementShape> shapes) {
+    return shapes.stream()
+        .map(shape -> new ShapeLine(shape.sql(), shape.stats().snapshot()))
+        .filter(line -> line.stats().executions() > 0)
+        .sorted(Comparator.comparingLong((ShapeLine line) -> line.stats().totalNanos()).reversed())
+        .toList();
+  }
+
   /** Builds a summary from every shape, keeping the {@code top} with the most total time. */
   public static RunSummary of(
       long statements, List<StatementShape> shapes, List<Reporter.Problem> problems, int top, long internalErrors,
       Map<String, Long> drops, List<PoolStatistics> pools, List<EndpointSummary> endpoints) {
-    List<ShapeLine> lines = shapes.stream()
-        .map(shape -> new ShapeLine(shape.sql(), shape.stats().snapshot()))
-        .filter(line -> line.stats().executions() > 0)
-        .sorted(Comparator.comparingLong((ShapeLine line) -> line.stats().totalNanos()).reversed())
-        .limit(top)
-        .toList();
+    List<ShapeLine> lines = shapeLines(shapes).stream().limit(top).toList();
     return new RunSummary(statements, shapes.size(), problems, lines, internalErrors, drops, pools,
         endpoints.stream().filter(endpoint -> endpoint.statements() > 0).limit(top).toList());
   }

@@ -22,6 +22,7 @@ import io.querylens.detect.SqlLintDetector;
 import io.querylens.detect.UnbatchedWritesDetector;
 import io.querylens.detect.UnboundedResultSetDetector;
 import io.querylens.endpoint.EndpointStats;
+import io.querylens.endpoint.EndpointSummary;
 import io.querylens.finding.Finding;
 import io.querylens.internal.BoundedQueue;
 import io.querylens.internal.Diagnostics;
@@ -258,15 +259,19 @@ public final class QueryLensRuntime {
   public boolean writeHtmlReport(Path path) {
     flush();
     synchronized (this) {
-      return HtmlReport.write(path, htmlData());
+      return HtmlReport.write(path, htmlData(recorder.endpoints().summaries(), usedPools()));
     }
   }
 
-  private HtmlReport.Data htmlData() {
+  private HtmlReport.Data htmlData(List<EndpointSummary> endpoints, List<PoolStatistics> pools) {
     return new HtmlReport.Data(version(), recorder.statementCount(), reporter.problems(),
-        shapes.shapesWithPlaceholders(), recorder.endpoints().summaries(),
-        recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
-            .map(PoolStatistics::of).toList(), config);
+        shapes.shapesWithPlaceholders(), endpoints, pools, config);
+  }
+
+  /** The statistics of every pool that handed out connections (or failed to). */
+  private List<PoolStatistics> usedPools() {
+    return recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
+        .map(PoolStatistics::of).toList();
   }
 
   /** querylens' version, from the jar it runs from. */
@@ -323,21 +328,22 @@ public final class QueryLensRuntime {
         recorder.disable();
         reporter.drainAll();
         Settings.SummaryMode mode = config.get(Settings.SUMMARY);
-        List<io.querylens.report.Reporter.Problem> problems = reporter.problems();
+        List<Reporter.Problem> problems = reporter.problems();
+        List<EndpointSummary> endpoints = recorder.endpoints().summaries();
+        List<PoolStatistics> pools = usedPools();
         if (mode == Settings.SummaryMode.ALWAYS || mode == Settings.SummaryMode.AUTO && !problems.isEmpty()) {
           reporter.summary(RunSummary.of(recorder.statementCount(), shapes.shapesWithPlaceholders(), problems,
-              config.get(Settings.SUMMARY_TOP), Diagnostics.totalErrors(), Diagnostics.dropCounts(),
-              recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
-                  .map(PoolStatistics::of).toList(), recorder.endpoints().summaries()));
+              config.get(Settings.SUMMARY_TOP), Diagnostics.totalErrors(), Diagnostics.dropCounts(), pools,
+              endpoints));
         }
         String html = config.get(Settings.HTML);
         if (html != null && !html.isBlank()) {
-          HtmlReport.write(Path.of(html.trim()), htmlData());
+          HtmlReport.write(Path.of(html.trim()), htmlData(endpoints, pools));
         }
         Path endpointsReport =
             EndpointReport.pathFor(config.get(Settings.ENDPOINTS_REPORT), config.get(Settings.REPORT));
-        if (endpointsReport != null && recorder.endpoints().size() > 0) {
-          EndpointReport.write(endpointsReport, recorder.endpoints().summaries());
+        if (endpointsReport != null && !endpoints.isEmpty()) {
+          EndpointReport.write(endpointsReport, endpoints);
         }
         reporter.close();
         analyzer.close();
@@ -363,11 +369,7 @@ public final class QueryLensRuntime {
 
   /** One line per pool that handed out connections: {@code pool.stats.interval}. */
   private void logPoolStatistics() {
-    for (var pool : recorder.connections().pools()) {
-      if (pool.acquisitions() > 0 || pool.failures() > 0) {
-        reporter.note("querylens.pool-stats", "Pool statistics: " + PoolStatistics.of(pool).line());
-      }
-    }
+    usedPools().forEach(pool -> reporter.note("querylens.pool-stats", "Pool statistics: " + pool.line()));
   }
 
   private void analyseLater(StatementShape shape) {

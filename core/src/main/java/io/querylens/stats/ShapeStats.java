@@ -44,6 +44,11 @@ public final class ShapeStats {
     return histogram.count();
   }
 
+  /** Time spent in all executions: without the percentiles {@link #snapshot()} computes. */
+  public long totalNanos() {
+    return totalNanos.sum();
+  }
+
   /** A consistent-enough copy for reporting. */
   public Snapshot snapshot() {
     long max = maxNanos.get();

@@ -87,40 +87,39 @@ public final class MicrometerMeters {
     }
     for (TelemetrySnapshot.StatementGroup group : now.groups()) {
       String key = "statements." + group.kind() + "." + group.table();
+      Class<TelemetrySnapshot.StatementGroup> type = TelemetrySnapshot.StatementGroup.class;
       timer("querylens.statements", "Statements the application ran, and their time, by kind and table", key,
-          snapshot -> group(snapshot, key) == null ? 0 : group(snapshot, key).executions(),
-          snapshot -> group(snapshot, key) == null ? 0 : group(snapshot, key).nanos(),
-          "kind", group.kind(), "table", group.table());
+          figure(key, type, TelemetrySnapshot.StatementGroup::executions),
+          figure(key, type, TelemetrySnapshot.StatementGroup::nanos), "kind", group.kind(), "table", group.table());
     }
     for (TelemetrySnapshot.PoolFigures pool : now.pools()) {
       String name = pool.name();
       String key = "pool." + name;
+      Class<TelemetrySnapshot.PoolFigures> type = TelemetrySnapshot.PoolFigures.class;
       gauge("querylens.pool.connections.in.use", "Connections taken from the pool and not closed yet", null,
-          key + ".inUse", snapshot -> pool(snapshot, key) == null ? 0 : pool(snapshot, key).inUse(), "pool", name);
+          key + ".inUse", figure(key, type, TelemetrySnapshot.PoolFigures::inUse), "pool", name);
       gauge("querylens.pool.connections.acquiring", "Threads waiting in getConnection()", null, key + ".acquiring",
-          snapshot -> pool(snapshot, key) == null ? 0 : pool(snapshot, key).acquiring(), "pool", name);
+          figure(key, type, TelemetrySnapshot.PoolFigures::acquiring), "pool", name);
       counter("querylens.pool.acquisitions", "Connections taken from the pool", key + ".acquisitions",
-          snapshot -> pool(snapshot, key) == null ? 0 : pool(snapshot, key).acquisitions(), "pool", name);
+          figure(key, type, TelemetrySnapshot.PoolFigures::acquisitions), "pool", name);
       counter("querylens.pool.acquire.timeouts", "getConnection() calls that gave up waiting", key + ".timeouts",
-          snapshot -> pool(snapshot, key) == null ? 0 : pool(snapshot, key).timeouts(), "pool", name);
+          figure(key, type, TelemetrySnapshot.PoolFigures::timeouts), "pool", name);
       gauge("querylens.pool.acquire.wait.p95", "95th percentile of getConnection() time", "seconds", key + ".p95",
-          snapshot -> pool(snapshot, key) == null ? 0 : pool(snapshot, key).waitP95Nanos() / 1e9, "pool", name);
+          figure(key, type, figures -> figures.waitP95Nanos() / 1e9), "pool", name);
     }
     for (EndpointSummary endpoint : now.endpoints()) {
       String name = endpoint.name();
       String key = "endpoint." + name;
       timer("querylens.endpoint.database", "Requests of the endpoint and their database time", key,
-          snapshot -> endpoint(snapshot, key) == null ? 0 : endpoint(snapshot, key).requests(),
-          snapshot -> endpoint(snapshot, key) == null ? 0 : endpoint(snapshot, key).databaseNanos(),
-          "endpoint", name);
+          figure(key, EndpointSummary.class, EndpointSummary::requests),
+          figure(key, EndpointSummary.class, EndpointSummary::databaseNanos), "endpoint", name);
       counter("querylens.endpoint.statements", "Statements the endpoint's requests ran", key + ".statements",
-          snapshot -> endpoint(snapshot, key) == null ? 0 : endpoint(snapshot, key).statements(), "endpoint", name);
+          figure(key, EndpointSummary.class, EndpointSummary::statements), "endpoint", name);
       gauge("querylens.endpoint.statements.p95", "95th percentile of statements per request", "statements",
-          key + ".statementsP95",
-          snapshot -> endpoint(snapshot, key) == null ? 0 : endpoint(snapshot, key).statementsP95(), "endpoint", name);
+          key + ".statementsP95", figure(key, EndpointSummary.class, EndpointSummary::statementsP95),
+          "endpoint", name);
       gauge("querylens.endpoint.database.p95", "95th percentile of database time per request", "seconds",
-          key + ".databaseP95",
-          snapshot -> endpoint(snapshot, key) == null ? 0 : endpoint(snapshot, key).databaseP95Nanos() / 1e9,
+          key + ".databaseP95", figure(key, EndpointSummary.class, summary -> summary.databaseP95Nanos() / 1e9),
           "endpoint", name);
     }
   }
@@ -136,11 +135,6 @@ public final class MicrometerMeters {
     }
     meters.clear();
     keys.clear();
-  }
-
-  /** The names of the meters registered so far (for tests and docs). */
-  synchronized int meterCount() {
-    return meters.size();
   }
 
   private void counter(String name, String description, String key, ToDoubleFunction<TelemetrySnapshot> value,
@@ -161,12 +155,12 @@ public final class MicrometerMeters {
     register(invoke(gaugeBuilder, null, name, key, read), description, baseUnit, tags);
   }
 
-  private void timer(String name, String description, String key, ToLongFunction<TelemetrySnapshot> count,
+  private void timer(String name, String description, String key, ToDoubleFunction<TelemetrySnapshot> count,
       ToDoubleFunction<TelemetrySnapshot> totalNanos, String... tags) {
     if (!claim(key)) {
       return;
     }
-    ToLongFunction<Object> readCount = ignored -> count.applyAsLong(telemetry.current());
+    ToLongFunction<Object> readCount = ignored -> (long) count.applyAsDouble(telemetry.current());
     ToDoubleFunction<Object> readTotal = ignored -> totalNanos.applyAsDouble(telemetry.current());
     register(invoke(timerBuilder, null, name, key, readCount, readTotal, TimeUnit.NANOSECONDS), description, null,
         tags);
@@ -222,15 +216,14 @@ public final class MicrometerMeters {
     return index.get(key);
   }
 
-  private TelemetrySnapshot.StatementGroup group(TelemetrySnapshot snapshot, String key) {
-    return (TelemetrySnapshot.StatementGroup) indexed(snapshot, key);
-  }
-
-  private TelemetrySnapshot.PoolFigures pool(TelemetrySnapshot snapshot, String key) {
-    return (TelemetrySnapshot.PoolFigures) indexed(snapshot, key);
-  }
-
-  private EndpointSummary endpoint(TelemetrySnapshot snapshot, String key) {
-    return (EndpointSummary) indexed(snapshot, key);
+  /**
+   * A figure of the table, pool or endpoint {@code key} names ({@code statements.select.orders}, {@code pool.main},
+   * {@code endpoint.GET /x}) in the latest reading: 0 once it is gone from it.
+   */
+  private <T> ToDoubleFunction<TelemetrySnapshot> figure(String key, Class<T> type, ToDoubleFunction<T> value) {
+    return snapshot -> {
+      Object item = indexed(snapshot, key);
+      return type.isInstance(item) ? value.applyAsDouble(type.cast(item)) : 0;
+    };
   }
 }

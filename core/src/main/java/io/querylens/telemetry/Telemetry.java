@@ -8,7 +8,6 @@ import io.querylens.report.Reporter;
 import io.querylens.sql.ShapeRegistry;
 import io.querylens.sql.SqlAnalyzer;
 import io.querylens.sql.StatementShape;
-import io.querylens.stats.ShapeStats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,11 +65,12 @@ public final class Telemetry {
     Map<String, Boolean> tables = new LinkedHashMap<>();
     long nanos = 0;
     for (StatementShape shape : shapes.shapesWithPlaceholders()) {
-      ShapeStats.Snapshot stats = shape.stats().snapshot();
-      if (stats.executions() == 0) {
+      long executions = shape.stats().executions();
+      if (executions == 0) {
         continue;
       }
-      nanos += stats.totalNanos();
+      long shapeNanos = shape.stats().totalNanos();
+      nanos += shapeNanos;
       String kind = shape.kind().name().toLowerCase(Locale.ROOT);
       List<String> touched = shape.isPlaceholder() ? List.of("other") : shape.structure(analyzer).tables();
       if (touched.isEmpty()) {
@@ -86,8 +86,8 @@ public final class Telemetry {
           }
         }
         long[] group = byGroup.computeIfAbsent(kind + '\u0000' + tag, key -> new long[2]);
-        group[0] += stats.executions();
-        group[1] += stats.totalNanos();
+        group[0] += executions;
+        group[1] += shapeNanos;
       }
     }
     List<TelemetrySnapshot.StatementGroup> groups = new ArrayList<>(byGroup.size());

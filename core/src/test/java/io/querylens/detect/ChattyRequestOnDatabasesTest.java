@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.shipping.CarrierDashboard;
 import io.querylens.QueryLens;
-import io.querylens.bootstrap.Hooks;
 import io.querylens.config.Settings;
 import io.querylens.endpoint.EndpointSummary;
 import io.querylens.finding.Finding;
@@ -51,16 +50,6 @@ class ChattyRequestOnDatabasesTest {
     return new CarrierDashboard(shipments);
   }
 
-  /** Runs {@code work} as an HTTP request for {@code uri}, which Spring MVC matched to {@code route}. */
-  private static void request(String uri, String route, PoolLens.Work work) throws Exception {
-    Object scope = Hooks.beginRequest("GET", uri);
-    try {
-      work.run();
-    } finally {
-      Hooks.endRequest(scope, "", route);
-    }
-  }
-
   /** The shutdown summary querylens would write now. */
   private String summaryText() {
     lens.runtime.flush();
@@ -79,8 +68,8 @@ class ChattyRequestOnDatabasesTest {
   @SuppressWarnings("unchecked")
   void aPageOfManySmallDifferentReadsIsReportedOncePerEndpointWithItsShapes() throws Exception {
     CarrierDashboard dashboard = dashboard(20, 60_000);
-    request("/carriers/17/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(17));
-    request("/carriers/42/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(42));
+    PoolLens.request("/carriers/17/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(17));
+    PoolLens.request("/carriers/42/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(42));
     String summary = summaryText();
     assertThat(summary).contains("WARN CHATTY_REQUEST seen 2 times: [")
         .contains("GET /carriers/{carrierId}/dashboard: 2 requests; statements 32/32/32;");
@@ -117,7 +106,7 @@ class ChattyRequestOnDatabasesTest {
   @Test
   void databaseTimeOverTheLimitIsChattyToo() throws Exception {
     CarrierDashboard dashboard = dashboard(1_000, 1);
-    request("/carriers/17/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(17));
+    PoolLens.request("/carriers/17/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(17));
 
     assertThat(chatty()).singleElement().satisfies(finding -> assertThat(finding.message())
         .contains("(more than 1.0 ms of database time)").contains("Most of it: "));
@@ -126,8 +115,8 @@ class ChattyRequestOnDatabasesTest {
   @Test
   void aSmallPageAndAPageThatIsOneNPlusOneAreNotChatty() throws Exception {
     CarrierDashboard dashboard = dashboard(20, 60_000);
-    request("/carriers/17", "/carriers/{carrierId}", () -> dashboard.summary(17));
-    request("/carriers", "/carriers", () -> dashboard.everyCarrier(40));
+    PoolLens.request("/carriers/17", "/carriers/{carrierId}", () -> dashboard.summary(17));
+    PoolLens.request("/carriers", "/carriers", () -> dashboard.everyCarrier(40));
 
     assertThat(chatty()).isEmpty();
     assertThat(lens.runtime.findings()).anySatisfy(finding -> {
@@ -142,7 +131,7 @@ class ChattyRequestOnDatabasesTest {
   @Test
   void withoutARouteTemplateTheRequestIsNamedByItsPathWithIdsFolded() throws Exception {
     CarrierDashboard dashboard = dashboard(20, 60_000);
-    request("/carriers/17/dashboard", null, () -> dashboard.render(17));
+    PoolLens.request("/carriers/17/dashboard", null, () -> dashboard.render(17));
 
     assertThat(chatty()).singleElement().satisfies(finding -> assertThat(finding.details())
         .containsEntry("unit", "request GET /carriers/{id}/dashboard"));

@@ -3,7 +3,6 @@ package io.querylens.detect;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.shipping.Shipments;
-import io.querylens.bootstrap.Hooks;
 import io.querylens.config.Settings;
 import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
@@ -143,11 +142,6 @@ class SloBudgetOnDatabasesTest {
   }
 
   private static void request(PoolLens.Work work) throws Exception {
-    Object scope = Hooks.beginRequest("GET", "/reports/2026-11-28");
-    try {
-      work.run();
-    } finally {
-      Hooks.endRequest(scope, "", "/reports/{day}");
-    }
+    PoolLens.request("/reports/2026-11-28", "/reports/{day}", work);
   }
 }

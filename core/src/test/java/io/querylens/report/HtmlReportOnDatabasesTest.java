@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.shipping.CarrierDashboard;
 import com.example.shipping.Shipments;
-import io.querylens.bootstrap.Hooks;
 import io.querylens.config.Settings;
 import io.querylens.telemetry.QueryLensJmx;
 import io.querylens.telemetry.QueryLensMXBean;
@@ -51,18 +50,8 @@ class HtmlReportOnDatabasesTest {
         .set(Settings.REQUEST_MAX_STATEMENTS, 20).set(Settings.HTML, atShutdown.toString()));
     Shipments shipments = lens.shipments("html", 5_000);
     CarrierDashboard dashboard = new CarrierDashboard(shipments);
-    Object request = Hooks.beginRequest("GET", "/carriers/17/dashboard");
-    try {
-      dashboard.render(17);
-    } finally {
-      Hooks.endRequest(request, "", "/carriers/{carrierId}/dashboard");
-    }
-    Object everyCarrier = Hooks.beginRequest("GET", "/carriers");
-    try {
-      dashboard.everyCarrier(12);
-    } finally {
-      Hooks.endRequest(everyCarrier, "", "/carriers");
-    }
+    PoolLens.request("/carriers/17/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(17));
+    PoolLens.request("/carriers", "/carriers", () -> dashboard.everyCarrier(12));
 
     Path onDemand = directory.resolve("now.html");
     assertThat(lens.runtime.writeHtmlReport(onDemand)).isTrue();

@@ -12,7 +12,6 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.data.EventData;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
-import io.querylens.bootstrap.Hooks;
 import io.querylens.config.Settings;
 import io.querylens.testing.PoolLens;
 import io.querylens.testing.TestDatabases.TestDatabase;
@@ -60,12 +59,7 @@ class SpanEventsOnDatabasesTest {
   private SpanData tracedRequest(String uri, String route, PoolLens.Work work) throws Exception {
     Span span = tracer.spanBuilder("GET " + route).startSpan();
     try (Scope ignored = span.makeCurrent()) {
-      Object request = Hooks.beginRequest("GET", uri);
-      try {
-        work.run();
-      } finally {
-        Hooks.endRequest(request, "", route);
-      }
+      PoolLens.request(uri, route, work);
     } finally {
       span.end();
     }

@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.querylens.bootstrap.Hooks;
 import io.querylens.config.Settings;
 import io.querylens.testing.PoolLens;
 import io.querylens.testing.TestDatabases.TestDatabase;
@@ -49,12 +48,7 @@ class TelemetryOnDatabasesTest {
     var shipments = lens.shipments("meters", 5_000);
     table = shipments.table();
     CarrierDashboard dashboard = new CarrierDashboard(shipments);
-    Object request = Hooks.beginRequest("GET", "/carriers/17/dashboard");
-    try {
-      dashboard.render(17);
-    } finally {
-      Hooks.endRequest(request, "", "/carriers/{carrierId}/dashboard");
-    }
+    PoolLens.request("/carriers/17/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(17));
     lens.runtime.flush();
   }
 

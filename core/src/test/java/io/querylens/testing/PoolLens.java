@@ -44,6 +44,19 @@ public final class PoolLens implements AutoCloseable {
     void run() throws Exception;
   }
 
+  /**
+   * Runs {@code work} as an HTTP GET of {@code uri}, opened and ended the way the agent's servlet advice does: Spring
+   * MVC matched it to {@code route} (null: no framework named a route).
+   */
+  public static void request(String uri, String route, Work work) throws Exception {
+    Object scope = Hooks.beginRequest("GET", uri);
+    try {
+      work.run();
+    } finally {
+      Hooks.endRequest(scope, "", route);
+    }
+  }
+
   /** Runs {@code work} under a fresh capture and returns the capture's findings of {@code type}. */
   public static List<Finding> captured(FindingType type, Work work) throws Exception {
     try (QueryCapture capture = QueryLens.capture()) {

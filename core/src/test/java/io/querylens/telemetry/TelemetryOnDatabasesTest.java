@@ -105,7 +105,9 @@ class TelemetryOnDatabasesTest {
 
     assertThat(registry.getMeters()).filteredOn(meter -> meter.getId().getName().startsWith("querylens."))
         .flatExtracting(meter -> meter.getId().getTags()).extracting(Tag::getValue)
-        .noneMatch(value -> value.contains(" from ") || value.contains("?") || value.contains("17"));
+        .noneMatch(value -> value.contains(" from ") || value.contains("?")
+            // the carrier id of the request never becomes a tag; the table's random suffix may hold "17"
+            || value.contains("17") && !value.equals(table));
 
     lens.close();
     lens = null;

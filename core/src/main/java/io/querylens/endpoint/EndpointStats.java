@@ -1,6 +1,9 @@
 package io.querylens.endpoint;
 
+import io.querylens.stats.Distribution;
 import io.querylens.stats.LatencyHistogram;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.LongAdder;
@@ -89,6 +92,28 @@ public final class EndpointStats {
         statementsAt(0.99, exact, exactTotal, large, maxCount), maxCount, totalNanos.sum(),
         databaseTime.valueAt(0.50, maxTime), databaseTime.valueAt(0.95, maxTime), databaseTime.valueAt(0.99, maxTime),
         maxTime);
+  }
+
+  /** Requests by how many statements each ran: one bin per count up to {@value #EXACT}, coarser ones above. */
+  public Distribution statementsPerRequest() {
+    List<Distribution.Bin> bins = new ArrayList<>();
+    int first = -1;
+    int last = -1;
+    long[] exact = new long[EXACT];
+    for (int i = 0; i < EXACT; i++) {
+      exact[i] = exactCounts.get(i);
+      if (exact[i] > 0) {
+        first = first < 0 ? i : first;
+        last = i;
+      }
+    }
+    for (int i = Math.max(0, first); i <= last; i++) {
+      bins.add(new Distribution.Bin(i, i, exact[i]));
+    }
+    for (Distribution.Bin large : largeCounts.distribution().bins()) {
+      bins.add(new Distribution.Bin(large.from() >> SCALE, large.to() >> SCALE, large.count()));
+    }
+    return new Distribution(bins);
   }
 
   private long statementsAt(double quantile, long[] exact, long exactTotal, long large, long maxCount) {

@@ -309,12 +309,17 @@ public final class ConnectionTracker {
     return List.of(pools);
   }
 
-  /** Reads each pool's name and figures from the pool itself, and forgets collected pools. Worker only. */
+  /**
+   * Reads each pool's name and figures from the pool itself, adds a point to each timeline, and forgets collected
+   * pools. Worker only.
+   */
   public void refreshPools() {
     TrackedPool[] now = pools;
     countWaitingThreads(now);
     boolean anyCollected = false;
+    long nowNanos = System.nanoTime();
     for (TrackedPool pool : now) {
+      pool.addToTimeline(nowNanos);
       Object source = pool.source();
       if (pool.isCollected()) {
         anyCollected = true;

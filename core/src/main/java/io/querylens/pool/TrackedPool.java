@@ -65,6 +65,9 @@ public final class TrackedPool {
   final AtomicInteger acquiring = new AtomicInteger();
   private volatile int peakInUse;
   private volatile int peakAcquiring;
+  /** The peak since the worker last added a point to the timeline (it resets it). */
+  private volatile int tickPeakInUse;
+  private final PoolTimeline timeline = new PoolTimeline(System.nanoTime());
   private final AtomicLong longestWaitNanos = new AtomicLong();
   final LatencyHistogram waits = new LatencyHistogram();
   final LatencyHistogram usage = new LatencyHistogram();
@@ -169,6 +172,21 @@ public final class TrackedPool {
     return longestUseNanos.get();
   }
 
+  /** Connections in use and threads waiting over the run. */
+  public PoolTimeline timeline() {
+    return timeline;
+  }
+
+  /**
+   * Adds to the timeline the most connections out at once since the last tick and the threads waiting now (a
+   * millisecond or more), and starts the next tick's peak from what is out now. Worker, after counting the waiting.
+   */
+  void addToTimeline(long nowNanos) {
+    int inUsePeak = tickPeakInUse;
+    tickPeakInUse = inUse.get();
+    timeline.add(nowNanos, Math.max(inUsePeak, tickPeakInUse), waitingThreads);
+  }
+
   /** How long {@code getConnection()} took. */
   public LatencyHistogram waits() {
     return waits;
@@ -197,6 +215,9 @@ public final class TrackedPool {
     int now = inUse.incrementAndGet();
     if (now > peakInUse) {
       peakInUse = now;
+    }
+    if (now > tickPeakInUse) {
+      tickPeakInUse = now;
     }
   }
 

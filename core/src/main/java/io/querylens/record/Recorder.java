@@ -4,12 +4,14 @@ import io.querylens.bootstrap.HookListener;
 import io.querylens.callsite.CallSiteResolver;
 import io.querylens.detect.DetectionSink;
 import io.querylens.detect.Detectors;
+import io.querylens.endpoint.EndpointStats;
 import io.querylens.endpoint.Endpoints;
 import io.querylens.internal.Diagnostics;
 import io.querylens.pool.Checkout;
 import io.querylens.pool.ConnectionTracker;
 import io.querylens.sql.ResolvedSql;
 import io.querylens.sql.ShapeRegistry;
+import io.querylens.sql.StatementKind;
 import io.querylens.sql.StatementShape;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
@@ -222,6 +224,9 @@ public final class Recorder implements HookListener {
     execution.durationNanos = nanos;
     execution.failed = failed;
     shape.stats().record(nanos, failed);
+    if (shape.kind() == StatementKind.SELECT && !failed && !execution.batch && shape.stats().wantsRowSample(nanos)) {
+      shape.stats().recordRows(execution.returnedRows());
+    }
     if (nanos > options.queryBudgetNanos() && options.queryBudgetNanos() > 0) {
       shape.stats().recordOverBudget();
     }
@@ -484,7 +489,11 @@ public final class Recorder implements HookListener {
       openUnits.remove(unit);
       try {
         if (unit.kind() == UnitKind.REQUEST || unit.kind() == UnitKind.SCOPE) {
-          endpoints.of(unit.name()).record(unit.statements(), unit.databaseNanos());
+          EndpointStats endpoint = endpoints.of(unit.name());
+          endpoint.record(unit.statements(), unit.databaseNanos());
+          for (ShapeTally tally : unit.tallies()) {
+            tally.shape().stats().ranIn(endpoint.name());
+          }
           ClassLoader loader = unit.contextLoader();
           if (loader != null && applicationLoader.get() != loader) {
             applicationLoader = new WeakReference<>(loader);

@@ -9,7 +9,9 @@ import io.querylens.finding.Finding;
 import io.querylens.finding.FindingType;
 import io.querylens.internal.Diagnostics;
 import io.querylens.pool.PoolStatistics;
+import io.querylens.pool.PoolTimeline;
 import io.querylens.sql.StatementShape;
+import io.querylens.stats.Distribution;
 import io.querylens.stats.ShapeStats;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +46,31 @@ public final class HtmlReport {
    * @param endpoints the endpoints, most database time first
    * @param pools the pools that handed out connections
    * @param config the settings of the run
+   * @param statementsPerRequest each endpoint's requests by how many statements they ran
+   * @param poolTimelines each pool's connections in use and threads waiting over time, by pool name
    */
   public record Data(
       String version, long statements, List<Reporter.Problem> problems, List<StatementShape> shapes,
-      List<EndpointSummary> endpoints, List<PoolStatistics> pools, QueryLensConfig config) {}
+      List<EndpointSummary> endpoints, List<PoolStatistics> pools, QueryLensConfig config,
+      Map<String, Distribution> statementsPerRequest, Map<String, List<PoolTimeline.Point>> poolTimelines) {}
+
+  /** Shapes that get a latency chart in the table: the most costly; the others' rows stay light. */
+  static final int CHARTED_SHAPES = 200;
+  /** Endpoints that get a statements-per-request chart. */
+  static final int CHARTED_ENDPOINTS = 12;
+  /** Endpoints listed for a shape in the table. */
+  private static final int LISTED_ENDPOINTS = 3;
+
+  /** A shape with its statistics, read once. */
+  record ShapeRow(StatementShape shape, ShapeStats.Snapshot stats) {}
+
+  /** Every shape that ran, most total time first. */
+  static List<ShapeRow> shapeRows(List<StatementShape> shapes) {
+    return shapes.stream().map(shape -> new ShapeRow(shape, shape.stats().snapshot()))
+        .filter(row -> row.stats().executions() > 0)
+        .sorted(Comparator.comparingLong((ShapeRow row) -> row.stats().totalNanos()).reversed())
+        .toList();
+  }
 
   private HtmlReport() {}
 
@@ -70,16 +93,14 @@ public final class HtmlReport {
   record Ranked(Reporter.Problem problem, long costNanos) {}
 
   /** The problems, most costly first. */
-  static List<Ranked> ranked(Data data, List<RunSummary.ShapeLine> lines) {
-    Map<String, Long> shapeNanos = new HashMap<>();
-    lines.forEach(line -> shapeNanos.merge(line.sql(), line.stats().totalNanos(), Long::sum));
+  static List<Ranked> ranked(Data data, Map<String, ShapeRow> bySql) {
     List<Ranked> ranked = new ArrayList<>();
     for (Reporter.Problem problem : data.problems()) {
       Finding finding = problem.finding();
       long cost = finding.type() == FindingType.CHATTY_REQUEST
           && finding.details().get("databaseMs") instanceof Number millis
           ? (long) (millis.doubleValue() * 1_000_000) * problem.occurrences()
-          : shapeNanos.getOrDefault(finding.sql(), 0L);
+          : bySql.containsKey(finding.sql()) ? bySql.get(finding.sql()).stats().totalNanos() : 0L;
       ranked.add(new Ranked(problem, cost));
     }
     ranked.sort(Comparator.comparingLong(Ranked::costNanos).reversed()
@@ -90,7 +111,8 @@ public final class HtmlReport {
   static String render(Data data, Instant at) {
     StringBuilder html = new StringBuilder(64 * 1024);
     html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
-        .append("<title>querylens report</title><style>").append(STYLE).append("</style></head><body>\n");
+        .append("<title>querylens report</title><style>").append(STYLE).append("</style><script>").append(ERRORS)
+        .append("</script></head><body>\n");
     html.append("<header><h1>querylens report</h1><p>").append(escape(data.version())).append(" &middot; ")
         .append(escape(at.toString())).append(" &middot; ")
         .append(String.format(Locale.ROOT, "%,d statements in %,d shapes, %d %s", data.statements(),
@@ -98,8 +120,10 @@ public final class HtmlReport {
         .append("</p></header>\n");
 
     html.append("<section id=\"findings\"><h2>Findings, most costly first</h2>\n");
-    List<RunSummary.ShapeLine> lines = RunSummary.shapeLines(data.shapes());
-    List<Ranked> ranked = ranked(data, lines);
+    List<ShapeRow> rows = shapeRows(data.shapes());
+    Map<String, ShapeRow> bySql = new HashMap<>();
+    rows.forEach(row -> bySql.putIfAbsent(row.shape().sql(), row));
+    List<Ranked> ranked = ranked(data, bySql);
     if (ranked.isEmpty()) {
       html.append("<p class=\"none\">No problems found.</p>\n");
     }
@@ -117,6 +141,13 @@ public final class HtmlReport {
       html.append("</p>");
       if (!finding.sql().isEmpty()) {
         html.append("<pre class=\"sql\">").append(escape(finding.sql())).append("</pre>");
+        ShapeRow row = bySql.get(finding.sql());
+        if (row != null) {
+          html.append("<figure>").append(SvgChart.bars(row.shape().stats().latency(), "executions",
+              HtmlReport::duration, false)).append("<figcaption>How long its ")
+              .append(String.format(Locale.ROOT, "%,d", row.stats().executions()))
+              .append(" executions took</figcaption></figure>");
+        }
       }
       html.append("<p>").append(escape(finding.message())).append("</p>");
       if (finding.details().get("ddl") instanceof String ddl) {
@@ -130,21 +161,28 @@ public final class HtmlReport {
         .append("<input id=\"filter\" type=\"search\" placeholder=\"filter statements\">")
         .append("<table id=\"shape-table\"><thead><tr>");
     for (String column : List.of("statement", "executions", "total ms", "mean ms", "p95 ms", "p99 ms", "max ms",
-        "failures")) {
+        "latency", "failures", "rows mean", "rows max", "endpoints")) {
       html.append("<th>").append(column).append("</th>");
     }
     html.append("</tr></thead><tbody>\n");
-    for (RunSummary.ShapeLine line : lines) {
-      ShapeStats.Snapshot stats = line.stats();
-      html.append("<tr><td><code>").append(escape(line.sql())).append("</code></td>");
+    int charted = 0;
+    for (ShapeRow row : rows) {
+      ShapeStats.Snapshot stats = row.stats();
+      html.append("<tr><td><code>").append(escape(row.shape().sql())).append("</code></td>");
       cell(html, stats.executions());
       cell(html, SqlText.millisValue(stats.totalNanos()));
       cell(html, SqlText.millisValue(stats.meanNanos()));
       cell(html, SqlText.millisValue(stats.p95Nanos()));
       cell(html, SqlText.millisValue(stats.p99Nanos()));
       cell(html, SqlText.millisValue(stats.maxNanos()));
+      html.append("<td>").append(charted++ < CHARTED_SHAPES
+          ? SvgChart.bars(row.shape().stats().latency(), "executions", HtmlReport::duration, true) : "")
+          .append("</td>");
       cell(html, stats.failures());
-      html.append("</tr>\n");
+      ShapeStats.RowFigures rowFigures = row.shape().stats().rows();
+      cell(html, rowFigures == null ? "" : String.format(Locale.ROOT, "%.1f", rowFigures.mean()));
+      cell(html, rowFigures == null ? "" : rowFigures.max());
+      html.append("<td>").append(endpointsOf(row.shape().stats())).append("</td></tr>\n");
     }
     html.append("</tbody></table></section>\n");
 
@@ -164,13 +202,31 @@ public final class HtmlReport {
         cell(html, SqlText.millisValue(endpoint.databaseMaxNanos()));
         html.append("</tr>\n");
       }
-      html.append("</tbody></table></section>\n");
+      html.append("</tbody></table>\n<h3>Statements per request</h3><div class=\"charts\">");
+      data.endpoints().stream().limit(CHARTED_ENDPOINTS).forEach(endpoint -> {
+        Distribution counts = data.statementsPerRequest().getOrDefault(endpoint.name(), Distribution.EMPTY);
+        if (!counts.bins().isEmpty()) {
+          html.append("<figure>").append(SvgChart.bars(counts, "requests", HtmlReport::statements, false))
+              .append("<figcaption>").append(escape(endpoint.name())).append("</figcaption></figure>");
+        }
+      });
+      html.append("</div></section>\n");
     }
 
     if (!data.pools().isEmpty()) {
-      html.append("<section id=\"pools\"><h2>Connections</h2><ul>");
-      data.pools().forEach(pool -> html.append("<li>").append(escape(pool.line())).append("</li>"));
-      html.append("</ul></section>\n");
+      html.append("<section id=\"pools\"><h2>Connections</h2>");
+      for (PoolStatistics pool : data.pools()) {
+        html.append("<p>").append(escape(pool.line())).append("</p>");
+        List<PoolTimeline.Point> points = data.poolTimelines().getOrDefault(pool.name(), List.of());
+        if (!points.isEmpty()) {
+          html.append("<figure>").append(SvgChart.timeline(points, pool.size()))
+              .append("<figcaption><span class=\"key in-use\"></span> connections in use, ")
+              .append("<span class=\"key waiting\"></span> threads waiting for one (the most at once in each ")
+              .append("interval)").append(pool.size() > 0 ? ", dashed: the pool's size" : "")
+              .append("</figcaption></figure>");
+        }
+      }
+      html.append("</section>\n");
     }
 
     html.append("<section id=\"settings\"><h2>Settings</h2><table><tbody>\n");
@@ -184,6 +240,37 @@ public final class HtmlReport {
     html.append("</tbody></table></section>\n");
     html.append("<script>").append(SCRIPT).append("</script>\n</body></html>\n");
     return html.toString();
+  }
+
+  /** A shape's endpoints for the table: the busiest few, with how many of their requests ran it. */
+  private static String endpointsOf(ShapeStats stats) {
+    List<ShapeStats.EndpointShare> shares = stats.endpoints();
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < Math.min(LISTED_ENDPOINTS, shares.size()); i++) {
+      text.append(i == 0 ? "" : "<br>").append(escape(shares.get(i).name()))
+          .append(String.format(Locale.ROOT, " <span class=\"default\">%,d</span>", shares.get(i).requests()));
+    }
+    long more = stats.otherEndpointRequests();
+    for (int i = LISTED_ENDPOINTS; i < shares.size(); i++) {
+      more += shares.get(i).requests();
+    }
+    if (more > 0) {
+      text.append(String.format(Locale.ROOT, "<br><span class=\"default\">%,d more requests</span>", more));
+    }
+    return text.toString();
+  }
+
+  /** A duration for a chart: microseconds below a millisecond, where latency buckets are finer than 0.1 ms. */
+  static String duration(long nanos) {
+    if (nanos >= 1_000_000) {
+      return SqlText.millis(nanos);
+    }
+    return nanos < 10_000 ? String.format(Locale.ROOT, "%.1f µs", nanos / 1_000.0)
+        : String.format(Locale.ROOT, "%d µs", nanos / 1_000);
+  }
+
+  private static String statements(long count) {
+    return count == 1 ? "1 statement" : String.format(Locale.ROOT, "%,d statements", count);
   }
 
   private static void cell(StringBuilder html, Object value) {
@@ -217,7 +304,16 @@ public final class HtmlReport {
       "table{border-collapse:collapse;width:100%}th,td{border-bottom:1px solid #e5e5e5;padding:4px 6px;",
       "text-align:left;vertical-align:top}th{cursor:pointer;background:#f5f5f5}td.n{text-align:right;",
       "font-variant-numeric:tabular-nums}code{font-size:12px}#filter{margin:6px 0;padding:4px;width:320px}",
-      ".default{color:#999;font-size:11px}.none{color:#2e7d32}");
+      ".default{color:#999;font-size:11px}.none{color:#2e7d32}",
+      "figure{margin:8px 0}figcaption{color:#555;font-size:12px}.charts{display:flex;flex-wrap:wrap;gap:8px 24px}",
+      "svg rect{fill:#5b8def}svg.spark{display:block}svg text{font-size:11px;fill:#555}svg rect.hit{fill:transparent}",
+      "svg .in-use{fill:#5b8def;fill-opacity:.35;stroke:#5b8def}svg .waiting{fill:none;stroke:#c0392b;stroke-width:2}",
+      "svg .size{stroke:#888;stroke-dasharray:4 3}.key{display:inline-block;width:10px;height:10px}",
+      ".key.in-use{background:#5b8def}.key.waiting{background:#c0392b}");
+
+  /** Collects script errors on the page (none expected), where a browser test can read them. */
+  private static final String ERRORS = "window.onerror=function(message){var root=document.documentElement;"
+      + "root.dataset.errors=(root.dataset.errors||'')+message+';';};";
 
   /** Sorts a table by a clicked header, and filters the shapes table. */
   private static final String SCRIPT = String.join("\n",
@@ -233,5 +329,6 @@ public final class HtmlReport {
       "var filter=document.getElementById('filter');",
       "filter.addEventListener('input',function(){var text=filter.value.toLowerCase();",
       "  document.querySelectorAll('#shape-table tbody tr').forEach(function(row){",
-      "    row.style.display=row.textContent.toLowerCase().indexOf(text)<0?'none':'';});});");
+      "    row.style.display=row.textContent.toLowerCase().indexOf(text)<0?'none':'';});});",
+      "document.documentElement.dataset.ready='1';");
 }

@@ -27,6 +27,7 @@ import io.querylens.finding.Finding;
 import io.querylens.internal.BoundedQueue;
 import io.querylens.internal.Diagnostics;
 import io.querylens.pool.PoolStatistics;
+import io.querylens.pool.PoolTimeline;
 import io.querylens.record.Recorder;
 import io.querylens.report.EndpointReport;
 import io.querylens.report.FindingSink;
@@ -38,6 +39,7 @@ import io.querylens.report.Slf4jFindingSink;
 import io.querylens.sql.ShapeRegistry;
 import io.querylens.sql.SqlAnalyzer;
 import io.querylens.sql.SqlNormalizer;
+import io.querylens.stats.Distribution;
 import io.querylens.sql.StatementShape;
 import io.querylens.telemetry.MicrometerMeters;
 import io.querylens.telemetry.QueryLensJmx;
@@ -45,6 +47,7 @@ import io.querylens.telemetry.SpanEvents;
 import io.querylens.telemetry.Telemetry;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -264,8 +267,13 @@ public final class QueryLensRuntime {
   }
 
   private HtmlReport.Data htmlData(List<EndpointSummary> endpoints, List<PoolStatistics> pools) {
+    Map<String, Distribution> statementsPerRequest = new HashMap<>();
+    recorder.endpoints().all().forEach(endpoint -> statementsPerRequest.put(endpoint.name(),
+        endpoint.statementsPerRequest()));
+    Map<String, List<PoolTimeline.Point>> timelines = new HashMap<>();
+    recorder.connections().pools().forEach(pool -> timelines.putIfAbsent(pool.name(), pool.timeline().points()));
     return new HtmlReport.Data(version(), recorder.statementCount(), reporter.problems(),
-        shapes.shapesWithPlaceholders(), endpoints, pools, config);
+        shapes.shapesWithPlaceholders(), endpoints, pools, config, statementsPerRequest, timelines);
   }
 
   /** The statistics of every pool that handed out connections (or failed to). */

@@ -1,5 +1,7 @@
 package io.querylens.stats;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -125,6 +127,39 @@ public final class LatencyHistogram {
     return observedMax;
   }
 
+  /** The recorded durations by bucket (nanoseconds), from the first non-empty bucket to the last. */
+  public Distribution distribution() {
+    AtomicLongArray[] striped = stripes;
+    long[] snapshot = new long[BUCKETS];
+    int first = -1;
+    int last = -1;
+    for (int i = 0; i < BUCKETS; i++) {
+      snapshot[i] = countAt(i, striped);
+      if (snapshot[i] > 0) {
+        first = first < 0 ? i : first;
+        last = i;
+      }
+    }
+    if (first < 0) {
+      return Distribution.EMPTY;
+    }
+    List<Distribution.Bin> bins = new ArrayList<>(last - first + 1);
+    for (int i = first; i <= last; i++) {
+      bins.add(new Distribution.Bin(lowerOf(i), i == BUCKETS - 1 ? Long.MAX_VALUE : lowerOf(i + 1) - 1, snapshot[i]));
+    }
+    return new Distribution(bins);
+  }
+
+  /** The smallest value that falls in {@code bucket}. */
+  static long lowerOf(int bucket) {
+    if (bucket == 0) {
+      return 0;
+    }
+    int exponent = (bucket - 1) / SUB_BUCKETS + MIN_EXPONENT;
+    int sub = (bucket - 1) % SUB_BUCKETS;
+    return (1L << exponent) + sub * (1L << (exponent - SUB_BITS));
+  }
+
   static int bucketOf(long nanos) {
     if (nanos < (1L << MIN_EXPONENT)) {
       return 0;
@@ -142,9 +177,6 @@ public final class LatencyHistogram {
       return (1L << MIN_EXPONENT) / 2;
     }
     int exponent = (bucket - 1) / SUB_BUCKETS + MIN_EXPONENT;
-    int sub = (bucket - 1) % SUB_BUCKETS;
-    long width = 1L << (exponent - SUB_BITS);
-    long lower = (1L << exponent) + sub * width;
-    return lower + width / 2;
+    return lowerOf(bucket) + (1L << (exponent - SUB_BITS)) / 2;
   }
 }

@@ -53,6 +53,12 @@ class HtmlReportOnDatabasesTest {
     PoolLens.request("/carriers/17/dashboard", "/carriers/{carrierId}/dashboard", () -> dashboard.render(17));
     PoolLens.request("/carriers", "/carriers", () -> dashboard.everyCarrier(12));
 
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (lens.runtime.recorder().connections().pools().get(0).timeline().points().isEmpty()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(20); // the worker adds a point to the pool's timeline every 100 ms or so
+    }
+
     Path onDemand = directory.resolve("now.html");
     assertThat(lens.runtime.writeHtmlReport(onDemand)).isTrue();
     String html = Files.readString(onDemand);
@@ -64,6 +70,16 @@ class HtmlReportOnDatabasesTest {
         .contains("where id &gt; ? order by id limit ?").doesNotContain("where id > ?")
         .contains("<td>GET /carriers/{carrierId}/dashboard</td><td class=\"n\">1</td><td class=\"n\">32</td>")
         .contains("<code>html</code></td><td>" + atShutdown + "</td>");
+    assertThat(html).as("charts: the slowest finding's latencies, statements per request, the pool over time")
+        .contains("<figcaption>How long its ").contains("<svg class=\"spark\"")
+        .contains("<title>32 statements: 1 request</title>").contains("<title>12 statements: 1 request</title>")
+        .contains("<svg class=\"chart timeline\"").containsPattern("<title>0 s to 1 s: 1 in use, [01] waiting</title>");
+    assertThat(html).as("a shape's rows (sampled: here all four executions) and the endpoints that ran it")
+        .contains(" where carrier_id = ? order by shipped_at desc limit ?</code></td>")
+        .containsPattern("<td class=\"n\">5.0</td><td class=\"n\">5</td><td>GET /carriers/\\{carrierId}/dashboard "
+            + "<span class=\"default\">1</span></td>")
+        .containsPattern("<td>(GET /carriers/\\{carrierId}/dashboard|GET /carriers) <span class=\"default\">1</span>"
+            + "<br>(GET /carriers/\\{carrierId}/dashboard|GET /carriers) <span class=\"default\">1</span></td>");
     assertThat(html).as("no bind value").doesNotContain("note 17").doesNotContain("= 17");
     assertThat(html).as("self-contained").doesNotContain("http://").doesNotContain("https://");
 

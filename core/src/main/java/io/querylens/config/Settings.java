@@ -182,6 +182,14 @@ public final class Settings {
           + "pool-exhaustion, missing-index)",
       "Detectors to switch off.", "");
 
+  public static final Setting<List<String>> SUPPRESS = Setting.list("suppress",
+      "entries separated by ;: a fingerprint, TYPE, TYPE@call.site.Prefix or @call.site.Prefix",
+      "Findings not to report: a finding's fingerprint (16 hex digits, stable across runs), a finding type, a type "
+          + "at call sites in a class, method or package (N_PLUS_ONE@com.example.report.ExportJob), or every type "
+          + "at such call sites (@com.example.report). Suppressed findings are counted in the summary, not logged "
+          + "or written. Test assertions are not affected.",
+      "");
+
   public static final Setting<Long> UNIT_THREAD_GAP_MS = Setting.millis("unit.thread.gap.ms", 200, 1,
       "Statements outside any request, transaction or explicit scope are grouped per thread into bursts; a pause "
           + "this long ends a burst.",
@@ -213,7 +221,7 @@ public final class Settings {
       METRICS_MICROMETER, METRICS_JMX, TRACES_SPAN_EVENTS, LEAK_THRESHOLD_MS,
       POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, INDEX_ADVICE, INDEX_MIN_ROWS, INDEX_EXPLAIN_MIN_MS,
       INDEX_EXPLAIN_MIN_EXECUTIONS, APP_PACKAGES, LOG_PARAMETERS,
-      DETECTORS_DISABLED, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,
+      DETECTORS_DISABLED, SUPPRESS, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,
       ENABLED, CONFIG);
 
   private Settings() {}

@@ -110,6 +110,19 @@ public final class Finding {
     return problemKey;
   }
 
+  /**
+   * A stable 16-hex-digit id of the problem (a hash of its key: type, shape, call site, unit kind), equal across runs
+   * for the same problem: what the report's {@code fingerprint} field and the {@code suppress} setting use.
+   */
+  public String fingerprint() {
+    long hash = 0xcbf29ce484222325L;
+    for (int i = 0; i < problemKey.length(); i++) {
+      hash ^= problemKey.charAt(i);
+      hash *= 0x100000001b3L;
+    }
+    return String.format(java.util.Locale.ROOT, "%016x", hash);
+  }
+
   public Instant time() {
     return time;
   }

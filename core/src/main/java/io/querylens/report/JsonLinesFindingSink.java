@@ -73,21 +73,11 @@ public final class JsonLinesFindingSink implements FindingSink {
     fields.put("suggestion", finding.suggestion());
     fields.put("detector", finding.detectorId());
     fields.put("time", finding.time().toString());
-    fields.put("fingerprint", fingerprint(finding.problemKey()));
+    fields.put("fingerprint", finding.fingerprint());
     finding.details().forEach(fields::putIfAbsent);
     StringBuilder line = new StringBuilder(512);
     Json.value(line, fields);
     return line.toString();
-  }
-
-  /** A stable 16-hex-digit id of the problem, equal across runs for the same problem. */
-  static String fingerprint(String problemKey) {
-    long hash = 0xcbf29ce484222325L;
-    for (int i = 0; i < problemKey.length(); i++) {
-      hash ^= problemKey.charAt(i);
-      hash *= 0x100000001b3L;
-    }
-    return String.format("%016x", hash);
   }
 
   @Override

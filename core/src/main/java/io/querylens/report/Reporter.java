@@ -40,6 +40,10 @@ public final class Reporter implements DetectionSink {
   private final ArrayDeque<Held> held = new ArrayDeque<>();
   /** Overlap keys of what reported findings explain (worker only; a few per problem at most). */
   private final Set<String> explained = new HashSet<>();
+  private final Suppressions suppressions;
+  /** Keys of the suppressed problems, so that their comebacks are not described again (bounded). */
+  private final Set<String> suppressedKeys = new HashSet<>();
+  private long suppressed;
 
   private static final long HOLD_MILLIS = 1_000;
   private static final long PLAN_HOLD_MILLIS = 10_000;
@@ -48,10 +52,17 @@ public final class Reporter implements DetectionSink {
   private record Held(Detection detection, String key, long sinceNanos) {}
 
   public Reporter(List<FindingSink> sinks, SqlAnalyzer analyzer, int queueCapacity, int maxProblems) {
+    this(sinks, analyzer, queueCapacity, maxProblems, Suppressions.NONE);
+  }
+
+  /** A reporter that keeps the findings {@code suppressions} name from its sinks, counting them instead. */
+  public Reporter(List<FindingSink> sinks, SqlAnalyzer analyzer, int queueCapacity, int maxProblems,
+      Suppressions suppressions) {
     this.queue = new BoundedQueue<>(queueCapacity);
     this.sinks = List.copyOf(sinks);
     this.analyzer = analyzer;
     this.maxProblems = maxProblems;
+    this.suppressions = suppressions;
   }
 
   @Override
@@ -99,6 +110,9 @@ public final class Reporter implements DetectionSink {
     }
     if (known != null) {
       known.seenAgain(detection.count());
+      return;
+    }
+    if (suppressedKeys.contains(detection.problemKey())) {
       return;
     }
     String explainable = FindingOverlaps.explainableKey(detection);
@@ -152,6 +166,15 @@ public final class Reporter implements DetectionSink {
   }
 
   private void emit(Detection detection, Finding finding) {
+    if (!suppressions.isEmpty() && suppressions.suppresses(finding)) {
+      if (suppressedKeys.add(detection.problemKey())) {
+        suppressed++;
+        if (suppressedKeys.size() >= maxProblems) {
+          suppressedKeys.clear(); // bounded: a comeback of a forgotten one is only described (and suppressed) again
+        }
+      }
+      return;
+    }
     synchronized (problems) {
       Problem known = problems.get(detection.problemKey());
       if (known != null) { // held twice before it was reported
@@ -171,6 +194,11 @@ public final class Reporter implements DetectionSink {
         Diagnostics.error("finding sink " + sink.getClass().getSimpleName(), failed);
       }
     }
+  }
+
+  /** Distinct problems kept from the sinks by the {@code suppress} setting. Worker thread (or after it stopped). */
+  public long suppressed() {
+    return suppressed;
   }
 
   /** Every distinct problem reported so far, in the order found. */

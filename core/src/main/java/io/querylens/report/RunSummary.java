@@ -25,6 +25,7 @@ import java.util.Map;
  * @param pools the connection pools and data sources the application took connections from
  * @param endpoints requests and scopes by endpoint, the most database time first, as many as top shapes; endpoints that
  *     ran no statement are left out
+ * @param suppressed distinct problems the {@code suppress} setting kept out of the log and the reports
  */
 public record RunSummary(
     long statements,
@@ -34,7 +35,8 @@ public record RunSummary(
     long internalErrors,
     Map<String, Long> drops,
     List<PoolStatistics> pools,
-    List<EndpointSummary> endpoints) {
+    List<EndpointSummary> endpoints,
+    long suppressed) {
 
   /** One shape in the summary. */
   public record ShapeLine(String sql, ShapeStats.Snapshot stats) {}
@@ -51,10 +53,10 @@ public record RunSummary(
   /** Builds a summary from every shape, keeping the {@code top} with the most total time. */
   public static RunSummary of(
       long statements, List<StatementShape> shapes, List<Reporter.Problem> problems, int top, long internalErrors,
-      Map<String, Long> drops, List<PoolStatistics> pools, List<EndpointSummary> endpoints) {
+      Map<String, Long> drops, List<PoolStatistics> pools, List<EndpointSummary> endpoints, long suppressed) {
     List<ShapeLine> lines = shapeLines(shapes).stream().limit(top).toList();
     return new RunSummary(statements, shapes.size(), problems, lines, internalErrors, drops, pools,
-        endpoints.stream().filter(endpoint -> endpoint.statements() > 0).limit(top).toList());
+        endpoints.stream().filter(endpoint -> endpoint.statements() > 0).limit(top).toList(), suppressed);
   }
 
   /** The summary as log text (several lines). */
@@ -74,6 +76,10 @@ public record RunSummary(
       text.append(')');
     }
     text.append('.');
+    if (suppressed > 0) {
+      text.append(String.format(Locale.ROOT, " %,d more %s suppressed by the suppress setting.", suppressed,
+          suppressed == 1 ? "problem" : "problems"));
+    }
     for (Reporter.Problem problem : problems) {
       text.append("\n  ").append(problem.finding().severity()).append(' ').append(problem.finding().type())
           .append(" seen ").append(problem.occurrences()).append(problem.occurrences() == 1 ? " time" : " times")

@@ -32,6 +32,7 @@ import io.querylens.record.Recorder;
 import io.querylens.report.EndpointReport;
 import io.querylens.report.FindingSink;
 import io.querylens.report.HtmlReport;
+import io.querylens.report.Suppressions;
 import io.querylens.report.JsonLinesFindingSink;
 import io.querylens.report.Reporter;
 import io.querylens.report.RunSummary;
@@ -123,7 +124,8 @@ public final class QueryLensRuntime {
     if (report != null) {
       sinks.add(new JsonLinesFindingSink(Path.of(report)));
     }
-    this.reporter = new Reporter(sinks, analyzer, DETECTION_QUEUE, MAX_PROBLEMS);
+    this.reporter = new Reporter(sinks, analyzer, DETECTION_QUEUE, MAX_PROBLEMS,
+        new Suppressions(config.get(Settings.SUPPRESS)));
     this.worker = new Thread(this::work, "querylens-worker");
     this.worker.setDaemon(true);
     Recorder.Options options = new Recorder.Options(
@@ -282,6 +284,14 @@ public final class QueryLensRuntime {
         .map(PoolStatistics::of).toList();
   }
 
+  /** Distinct problems the {@code suppress} setting kept out of the log and the reports so far. */
+  public long suppressedProblems() {
+    flush();
+    synchronized (this) {
+      return reporter.suppressed();
+    }
+  }
+
   /** querylens' version, from the jar it runs from. */
   public static String version() {
     String version = QueryLensRuntime.class.getPackage().getImplementationVersion();
@@ -342,7 +352,7 @@ public final class QueryLensRuntime {
         if (mode == Settings.SummaryMode.ALWAYS || mode == Settings.SummaryMode.AUTO && !problems.isEmpty()) {
           reporter.summary(RunSummary.of(recorder.statementCount(), shapes.shapesWithPlaceholders(), problems,
               config.get(Settings.SUMMARY_TOP), Diagnostics.totalErrors(), Diagnostics.dropCounts(), pools,
-              endpoints));
+              endpoints, reporter.suppressed()));
         }
         String html = config.get(Settings.HTML);
         if (html != null && !html.isBlank()) {

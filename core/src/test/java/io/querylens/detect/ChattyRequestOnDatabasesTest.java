@@ -56,7 +56,7 @@ class ChattyRequestOnDatabasesTest {
     var problems = lens.runtime.problems();
     return io.querylens.report.RunSummary.of(lens.runtime.recorder().statementCount(),
         lens.runtime.shapes().shapesWithPlaceholders(), problems, 10, 0, java.util.Map.of(), List.of(),
-        lens.runtime.recorder().endpoints().summaries()).text();
+        lens.runtime.recorder().endpoints().summaries(), 0).text();
   }
 
   private List<Finding> chatty() {

@@ -194,8 +194,13 @@ class JsonLinesFindingSinkTest {
 
   @Test
   void theFingerprintIsStableSixteenHexDigits() {
-    assertThat(JsonLinesFindingSink.fingerprint("N_PLUS_ONE|select 1|x|SCOPE")).isEqualTo("d55b6b2531553ef8");
-    assertThat(JsonLinesFindingSink.fingerprint("")).matches("[0-9a-f]{16}");
-    assertThat(JsonLinesFindingSink.fingerprint("a")).isNotEqualTo(JsonLinesFindingSink.fingerprint("b"));
+    assertThat(fingerprint("N_PLUS_ONE|select 1|x|SCOPE")).isEqualTo("d55b6b2531553ef8");
+    assertThat(fingerprint("")).matches("[0-9a-f]{16}");
+    assertThat(fingerprint("a")).isNotEqualTo(fingerprint("b"));
+  }
+
+  private static String fingerprint(String problemKey) {
+    return Finding.builder(FindingType.SELECT_STAR, Severity.INFO, "select-star").problemKey(problemKey).build()
+        .fingerprint();
   }
 }

@@ -153,7 +153,7 @@ class ReporterTest {
           assertThat(b.executions()).isEqualTo(2);
           assertThat(b.largestCount()).isEqualTo(2);
         });
-    assertThat(new RunSummary(4, 2, reporter.problems(), List.of(), 0, Map.of(), List.of(), List.of()).text())
+    assertThat(new RunSummary(4, 2, reporter.problems(), List.of(), 0, Map.of(), List.of(), List.of(), 0).text())
         .contains(" seen 3 times (count up to 7): [").contains(" seen 1 time: [");
 
     reporter.report(detection("b", 3));
@@ -186,7 +186,7 @@ class ReporterTest {
     reporter.report(detection("a", 5));
     reporter.report(detection("b", 5));
     reporter.drain();
-    reporter.summary(new RunSummary(1, 1, reporter.problems(), List.of(), 0, Map.of(), List.of(), List.of()));
+    reporter.summary(new RunSummary(1, 1, reporter.problems(), List.of(), 0, Map.of(), List.of(), List.of(), 0));
     reporter.close();
 
     assertThat(before.seen).containsExactly("a", "b", "summary", "closed");

@@ -66,7 +66,7 @@ class Slf4jFindingSinkTest {
   }
 
   private static RunSummary summary() {
-    return new RunSummary(42, 3, List.of(), List.of(), 0, Map.of(), List.of(), List.of());
+    return new RunSummary(42, 3, List.of(), List.of(), 0, Map.of(), List.of(), List.of(), 0);
   }
 
   private List<String> messages() {

@@ -47,6 +47,14 @@ public final class Settings {
           + "QueryLensRuntime.writeHtmlReport and the MXBean operation writeHtmlReport.",
       "One file write at shutdown.");
 
+  public static final Setting<String> SHAPES_REPORT = Setting.text("shapes.report", null,
+      "a file path, or none",
+      "Writes every statement shape that ran (executions, total, mean, p50, p95, p99, max, failures, sampled rows; "
+          + "the 1,000 costliest) to this file as JSON Lines when querylens shuts down: what the fleet report "
+          + "ranks findings by. Default: beside the report file (findings.jsonl gives findings.shapes.jsonl); "
+          + "none: not written.",
+      "One file write at shutdown.");
+
   public static final Setting<String> ENDPOINTS_REPORT = Setting.text("endpoints.report", null,
       "a file path, or none",
       "Writes each endpoint's statements and database time per request (count, mean, p50, p95, p99, max) to this "
@@ -217,7 +225,7 @@ public final class Settings {
   public static final List<Setting<?>> ALL = List.of(
       REPORT, SLOW_THRESHOLD_MS, NPLUSONE_THRESHOLD, BATCH_THRESHOLD, REPEAT_THRESHOLD, OFFSET_THRESHOLD,
       ROWS_THRESHOLD, LINT_LITERAL_VALUES, LINT_IN_SIZES, LINT_SEVERITY, REQUEST_MAX_STATEMENTS, REQUEST_MAX_DB_MS,
-      SLO_QUERY_P95_MS, SLO_REQUEST_DB_P95_MS, SLO_WINDOW_S, SLO_MIN_SAMPLES, HTML, ENDPOINTS_REPORT,
+      SLO_QUERY_P95_MS, SLO_REQUEST_DB_P95_MS, SLO_WINDOW_S, SLO_MIN_SAMPLES, HTML, ENDPOINTS_REPORT, SHAPES_REPORT,
       METRICS_MICROMETER, METRICS_JMX, TRACES_SPAN_EVENTS, LEAK_THRESHOLD_MS,
       POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, INDEX_ADVICE, INDEX_MIN_ROWS, INDEX_EXPLAIN_MIN_MS,
       INDEX_EXPLAIN_MIN_EXECUTIONS, APP_PACKAGES, LOG_PARAMETERS,

@@ -26,6 +26,21 @@ public final class EndpointReport {
    * null for nowhere.
    */
   public static Path pathFor(String configured, String findingsReport) {
+    return besideReport(configured, findingsReport, ".endpoints.jsonl");
+  }
+
+  /** Replaces {@code path} with one line per endpoint; on failure says so once. */
+  public static void write(Path path, List<EndpointSummary> endpoints) {
+    List<String> lines = new ArrayList<>(endpoints.size());
+    endpoints.forEach(endpoint -> lines.add(toJson(endpoint)));
+    replaceLines(path, lines, "endpoints report");
+  }
+
+  /**
+   * A file written at shutdown beside the findings report: {@code configured} if set ({@code none}: nowhere), else the
+   * report's path with {@code suffix} for its {@code .jsonl}; null for nowhere.
+   */
+  static Path besideReport(String configured, String findingsReport, String suffix) {
     if (configured != null && !configured.isBlank()) {
       return configured.trim().equalsIgnoreCase("none") ? null : Path.of(configured.trim());
     }
@@ -33,14 +48,11 @@ public final class EndpointReport {
       return null;
     }
     String base = findingsReport.trim();
-    return Path.of(base.endsWith(".jsonl") ? base.substring(0, base.length() - 6) + ".endpoints.jsonl"
-        : base + ".endpoints.jsonl");
+    return Path.of((base.endsWith(".jsonl") ? base.substring(0, base.length() - 6) : base) + suffix);
   }
 
-  /** Replaces {@code path} with one line per endpoint; on failure says so once. */
-  public static void write(Path path, List<EndpointSummary> endpoints) {
-    List<String> lines = new ArrayList<>(endpoints.size());
-    endpoints.forEach(endpoint -> lines.add(toJson(endpoint)));
+  /** Replaces {@code path} with {@code lines}; on failure says so in one line, naming it {@code what}. */
+  static void replaceLines(Path path, List<String> lines, String what) {
     try {
       Path parent = path.toAbsolutePath().getParent();
       if (parent != null) {
@@ -48,7 +60,7 @@ public final class EndpointReport {
       }
       Files.write(path, lines, StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException cannotWrite) {
-      Diagnostics.say("cannot write the endpoints report " + path.toAbsolutePath() + " (" + cannotWrite + ")");
+      Diagnostics.say("cannot write the " + what + " " + path.toAbsolutePath() + " (" + cannotWrite + ")");
     }
   }
 

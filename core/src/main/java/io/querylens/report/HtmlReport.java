@@ -294,7 +294,7 @@ public final class HtmlReport {
     return escaped.toString();
   }
 
-  private static final String STYLE = String.join("",
+  static final String STYLE = String.join("",
       "body{font:14px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1200px;padding:0 16px;color:#1d1d1f}",
       "header{border-bottom:1px solid #ddd;margin-bottom:8px}h1{margin:16px 0 4px}h2{margin-top:28px}",
       ".finding{border-left:5px solid #999;background:#fafafa;padding:4px 14px;margin:10px 0}",
@@ -312,11 +312,11 @@ public final class HtmlReport {
       ".key.in-use{background:#5b8def}.key.waiting{background:#c0392b}");
 
   /** Collects script errors on the page (none expected), where a browser test can read them. */
-  private static final String ERRORS = "window.onerror=function(message){var root=document.documentElement;"
+  static final String ERRORS = "window.onerror=function(message){var root=document.documentElement;"
       + "root.dataset.errors=(root.dataset.errors||'')+message+';';};";
 
   /** Sorts a table by a clicked header, and filters the shapes table. */
-  private static final String SCRIPT = String.join("\n",
+  static final String SCRIPT = String.join("\n",
       "document.querySelectorAll('table').forEach(function(table){",
       "  table.querySelectorAll('th').forEach(function(th,column){",
       "    th.addEventListener('click',function(){",
@@ -327,7 +327,7 @@ public final class HtmlReport {
       "        var c=(isNaN(nx)||isNaN(ny))?x.localeCompare(y):nx-ny;return down?-c:c;});",
       "      rows.forEach(function(row){body.appendChild(row);});});});});",
       "var filter=document.getElementById('filter');",
-      "filter.addEventListener('input',function(){var text=filter.value.toLowerCase();",
+      "if(filter)filter.addEventListener('input',function(){var text=filter.value.toLowerCase();",
       "  document.querySelectorAll('#shape-table tbody tr').forEach(function(row){",
       "    row.style.display=row.textContent.toLowerCase().indexOf(text)<0?'none':'';});});",
       "document.documentElement.dataset.ready='1';");

@@ -32,6 +32,7 @@ import io.querylens.record.Recorder;
 import io.querylens.report.EndpointReport;
 import io.querylens.report.FindingSink;
 import io.querylens.report.HtmlReport;
+import io.querylens.report.ShapeReport;
 import io.querylens.report.Suppressions;
 import io.querylens.report.JsonLinesFindingSink;
 import io.querylens.report.Reporter;
@@ -362,6 +363,10 @@ public final class QueryLensRuntime {
             EndpointReport.pathFor(config.get(Settings.ENDPOINTS_REPORT), config.get(Settings.REPORT));
         if (endpointsReport != null && !endpoints.isEmpty()) {
           EndpointReport.write(endpointsReport, endpoints);
+        }
+        Path shapesReport = ShapeReport.pathFor(config.get(Settings.SHAPES_REPORT), config.get(Settings.REPORT));
+        if (shapesReport != null && recorder.statementCount() > 0) {
+          ShapeReport.write(shapesReport, shapes.shapesWithPlaceholders());
         }
         reporter.close();
         analyzer.close();

@@ -68,7 +68,11 @@ public final class PoolLens implements AutoCloseable {
 
   /** A new shipments table of {@code rows} rows, read through the watched pool. */
   public Shipments shipments(String prefix, int rows) throws SQLException {
-    String table = prefix + "_" + TestDatabases.uniqueSuffix();
+    return shipmentsNamed(prefix + "_" + TestDatabases.uniqueSuffix(), rows);
+  }
+
+  /** A new shipments table called {@code table} (dropped at close), read through the watched pool. */
+  public Shipments shipmentsNamed(String table, int rows) throws SQLException {
     tables.add(table);
     Shipments.createSchema(pool, table, rows, database.isPostgres());
     return new Shipments(QueryLens.wrap(pool), table);

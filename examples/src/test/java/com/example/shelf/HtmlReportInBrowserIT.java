@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The demo's HTML report, opened in a real browser: headless Chromium loads it from disk, runs its script and lays it
  * out; the rendered page must have run without a script error and show the findings, the DDL and the charts. Also
- * takes the screenshot kept in {@code docs/images/}. Skipped when no Chromium is installed, unless
+ * takes the screenshot kept in {@code docs/images/}, and renders the fleet page the agent jar's {@code report} command
+ * merges from two services' reports. Skipped when no Chromium is installed, unless
  * {@code QUERYLENS_BROWSER_REQUIRED=true} (CI installs Debian's {@code chromium}).
  */
 class HtmlReportInBrowserIT {
@@ -52,6 +53,28 @@ class HtmlReportInBrowserIT {
     browse(chromium, directory, "--screenshot=" + screenshot, html, "--window-size=1280,2200", "--hide-scrollbars");
     assertThat(screenshot).exists();
     assertThat(Files.size(screenshot)).as("a real picture, not an empty page").isGreaterThan(50_000);
+
+    // The fleet view: the agent jar run as a program merges two services' reports (here the demo's, twice).
+    Path second = Files.createDirectories(directory.resolve("second"));
+    for (String file : List.of("findings.jsonl", "findings.endpoints.jsonl", "findings.shapes.jsonl")) {
+      Files.copy(directory.resolve(file), second.resolve(file));
+    }
+    Path fleet = directory.resolve("fleet.html");
+    Path merged = directory.resolve("report-out.txt");
+    Process report = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        Path.of(System.getProperty("querylens.agent.jar")).toAbsolutePath().toString(), "report",
+        "findings.jsonl", "second/findings.jsonl", "-o", fleet.toString())
+        .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(merged.toFile()).start();
+    assertThat(report.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(report.exitValue()).as(Files.readString(merged)).isZero();
+    assertThat(Files.readString(merged)).startsWith("wrote " + fleet + ": 2 sources, ");
+
+    String fleetDom = browse(chromium, directory, "--dump-dom", fleet);
+    assertThat(fleetDom).contains("data-ready=\"1\"").doesNotContain("data-errors")
+        .contains(" N_PLUS_ONE</h3>").contains("in 2 sources")
+        .contains("<b>findings</b> (count 50), <b>second/findings</b> (count 50)")
+        .contains("<pre class=\"ddl\">CREATE INDEX idx_orders_customer_email ON orders (customer_email)</pre>")
+        .contains("<td>second/findings</td><td>GET /authors</td>");
   }
 
   /** Runs headless Chromium on {@code page} and returns what it printed. */

@@ -1,5 +1,6 @@
 package io.querylens.plan;
 
+import io.querylens.sql.SqlLexer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -68,21 +69,29 @@ public record IndexCandidate(
    *     case is written unquoted in lower case, else the stored name is written (quoted when it needs to be)
    */
   public String ddl(boolean concurrently, String defaultSchema, boolean foldsToUpper) {
+    return ddl(concurrently, defaultSchema, foldsToUpper, '"');
+  }
+
+  /**
+   * The {@code CREATE INDEX} statement, as {@link #ddl(boolean, String, boolean)}, its names quoted (where they need
+   * it) with {@code quote}: {@code '"'}, or {@code '`'} on MariaDB and MySQL.
+   */
+  public String ddl(boolean concurrently, String defaultSchema, boolean foldsToUpper, char quote) {
     StringBuilder ddl = new StringBuilder("CREATE INDEX ");
     if (concurrently) {
       ddl.append("CONCURRENTLY ");
     }
     ddl.append(indexName()).append(" ON ");
     if (schema != null && defaultSchema != null && !schema.equalsIgnoreCase(defaultSchema)) {
-      ddl.append(name(schema, foldsToUpper)).append('.');
+      ddl.append(name(schema, foldsToUpper, quote)).append('.');
     }
-    ddl.append(name(storedName, foldsToUpper)).append(" (");
+    ddl.append(name(storedName, foldsToUpper, quote)).append(" (");
     for (int i = 0; i < columns.size(); i++) {
       if (i > 0) {
         ddl.append(", ");
       }
       IndexColumn column = columns.get(i);
-      ddl.append(identifier(column.name()));
+      ddl.append(identifier(column.name(), quote));
       if (column.descending()) {
         ddl.append(" DESC");
       }
@@ -90,13 +99,14 @@ public record IndexCandidate(
     return ddl.append(')').toString();
   }
 
-  private static String name(String stored, boolean foldsToUpper) {
+  private static String name(String stored, boolean foldsToUpper, char quote) {
     return foldsToUpper && stored.equals(stored.toUpperCase(Locale.ROOT))
-        ? identifier(stored.toLowerCase(Locale.ROOT)) : identifier(stored);
+        ? identifier(stored.toLowerCase(Locale.ROOT), quote) : identifier(stored, quote);
   }
 
-  /** {@code name} as SQL: bare when it is a plain lower-case identifier, else double-quoted. */
-  static String identifier(String name) {
-    return name.matches("[a-z_][a-z0-9_$]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
+  /** {@code name} as SQL: bare when it is a plain lower-case identifier and no keyword, else quoted with {@code quote}. */
+  static String identifier(String name, char quote) {
+    String doubled = String.valueOf(quote) + quote;
+    return name.matches("[a-z_][a-z0-9_$]*") && !SqlLexer.isKeyword(name) ? name : quote + name.replace(String.valueOf(quote), doubled) + quote;
   }
 }

@@ -213,7 +213,7 @@ final class PostgresPlanner implements DatabasePlanner {
       return rows;
     }
     // Never analysed (reltuples = -1): the planner's own estimate from the table's size on disk.
-    String table = DatabasePlanner.qualifiedName(scan);
+    String table = qualifiedName(scan);
     QueryPlan whole = explain(connection, "SELECT 1 FROM " + table, false);
     return whole.scans().isEmpty() || Double.isNaN(whole.scans().get(0).rows()) ? -1
         : (long) whole.scans().get(0).rows();

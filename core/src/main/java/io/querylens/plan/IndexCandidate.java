@@ -35,8 +35,27 @@ public record IndexCandidate(
    *
    * @param name lower-case column name
    * @param descending true to order it descending (an ORDER BY ... DESC it serves)
+   * @param prefixPattern true when it serves a {@code LIKE 'abc%'}: on PostgreSQL, unless the column's collation is
+   *     "C", that takes a pattern operator class
+   * @param operatorClass the operator class written after the column ({@code text_pattern_ops}), or null
    */
-  public record IndexColumn(String name, boolean descending) {}
+  public record IndexColumn(String name, boolean descending, boolean prefixPattern, String operatorClass) {
+
+    /** A plain key. */
+    public IndexColumn(String name, boolean descending) {
+      this(name, descending, false, null);
+    }
+
+    /** This key with {@code operatorClass} written after it. */
+    public IndexColumn withOperatorClass(String operatorClass) {
+      return new IndexColumn(name, descending, prefixPattern, operatorClass);
+    }
+  }
+
+  /** This candidate with other keys (the same columns, say, with operator classes). */
+  public IndexCandidate withColumns(List<IndexColumn> keys) {
+    return new IndexCandidate(table, storedName, schema, keys, filterColumns, equalityColumns);
+  }
 
   /** The columns' names, in index order. */
   public List<String> columnNames() {
@@ -92,6 +111,9 @@ public record IndexCandidate(
       }
       IndexColumn column = columns.get(i);
       ddl.append(identifier(column.name(), quote));
+      if (column.operatorClass() != null) {
+        ddl.append(' ').append(column.operatorClass());
+      }
       if (column.descending()) {
         ddl.append(" DESC");
       }

@@ -9,13 +9,14 @@ import io.querylens.sql.SqlStructure.Predicate;
 import io.querylens.sql.SqlStructure.SortKey;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Chooses the index a fully scanned table lacks, from what the statement does with the table's columns: equality
  * columns first ({@code =}, {@code IN}, join conditions), then one range column ({@code <}, {@code BETWEEN}), then the
  * ORDER BY columns when they all belong to the table and no range column stands before them in another order. A
- * column wrapped in a function or compared with LIKE is no key for a plain index and is left out. Pure logic: no
- * database.
+ * column wrapped in a function, or compared with LIKE to anything but a literal with a fixed prefix, is no key for a
+ * plain index and is left out. Pure logic: no database.
  */
 final class IndexCandidates {
 
@@ -33,11 +34,21 @@ final class IndexCandidates {
   record Choice(IndexCandidate candidate, ExistingIndex coveredBy, List<String> defeated) {}
 
   static Choice choose(SqlStructure structure, QueryPlan.TableScan scan, List<ExistingIndex> existing) {
+    return choose(structure, scan, existing, Set.of());
+  }
+
+  /**
+   * As {@link #choose(SqlStructure, QueryPlan.TableScan, List)}, where a column of {@code prefixPatterns} (compared
+   * with {@code LIKE 'abc%'} in the SQL that ran) is a range: the index's keys serve its fixed prefix.
+   */
+  static Choice choose(SqlStructure structure, QueryPlan.TableScan scan, List<ExistingIndex> existing,
+      Set<String> prefixPatterns) {
     String table = scan.table();
     boolean onlyTable = structure.tables().size() == 1;
     List<String> equality = new ArrayList<>();
     List<String> range = new ArrayList<>();
     List<String> defeated = new ArrayList<>();
+    List<String> prefix = new ArrayList<>();
     for (Predicate predicate : structure.predicates()) {
       if (!belongs(predicate.column(), table, onlyTable)) {
         continue;
@@ -53,6 +64,9 @@ final class IndexCandidates {
         addDistinct(range, column);
       } else if (predicate.operator() == Operator.LIKE && predicate.leadingWildcard()) {
         addDistinct(defeated, column + " is compared with LIKE '%...' (a leading wildcard)");
+      } else if (predicate.operator() == Operator.LIKE && prefixPatterns.contains(column)) {
+        addDistinct(range, column);
+        addDistinct(prefix, column);
       }
     }
     for (ColumnRef join : structure.joinColumns()) {
@@ -69,7 +83,8 @@ final class IndexCandidates {
     if (rangeColumn != null) {
       filterColumns.add(rangeColumn);
       boolean sortStartsWithRange = !sort.isEmpty() && sort.get(0).column().column().equals(rangeColumn);
-      columns.add(new IndexColumn(rangeColumn, sortStartsWithRange && sort.get(0).descending()));
+      columns.add(new IndexColumn(rangeColumn, sortStartsWithRange && sort.get(0).descending(),
+          prefix.contains(rangeColumn), null));
       if (sortStartsWithRange) {
         addSortKeys(columns, sort.subList(1, sort.size()));
       }

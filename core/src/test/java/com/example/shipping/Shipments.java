@@ -94,6 +94,13 @@ public final class Shipments {
     }
   }
 
+  /** Shipments whose note starts with {@code prefix}, the pattern written into the SQL. */
+  public int notesStartingWith(String prefix) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      return drain(statement.executeQuery("select id from " + table + " where note like '" + prefix + "%'"));
+    }
+  }
+
   /** Primary-key lookup. */
   public int byId(long id) throws SQLException {
     try (Connection connection = dataSource.getConnection(); PreparedStatement statement =

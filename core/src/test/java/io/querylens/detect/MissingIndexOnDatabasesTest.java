@@ -309,6 +309,28 @@ class MissingIndexOnDatabasesTest {
     }
   }
 
+  @Test
+  void aLikeWithAFixedPrefixGetsAPatternOperatorClassOnPostgres() throws Exception {
+    List<Finding> findings = missingIndexes(table, shipments -> shipments.notesStartingWith("note 4242"));
+
+    if (database.isPostgres()) {
+      // The database's collation is not "C" (.ci/run's cluster: C.UTF-8), so a plain B-tree key cannot serve LIKE.
+      String ddl = ddl("idx_" + table + "_note ON " + table + " (note varchar_pattern_ops)");
+      assertThat(findings).singleElement().satisfies(finding -> {
+        assertThat(finding.columns()).containsExactly("note");
+        assertThat(finding.sql()).isEqualTo("select id from " + table + " where note like ?");
+        assertThat(finding.details()).containsEntry("ddl", ddl).containsEntry("verified", true);
+        assertThat((Double) finding.details().get("costAfter"))
+            .isLessThanOrEqualTo((Double) finding.details().get("costBefore") / 2);
+      });
+      execute(ddl);
+      assertThat(missingIndexes(table, shipments -> shipments.notesStartingWith("note 77"))).isEmpty();
+    } else {
+      // A plain key serves the prefix there, but with no equality column and no planner proof nothing tells it pays.
+      assertThat(findings).isEmpty();
+    }
+  }
+
   /** {@code CREATE INDEX <rest>} as this database's planner writes it. */
   private String ddl(String rest) {
     return switch (database) {

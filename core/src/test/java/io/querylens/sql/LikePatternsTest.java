@@ -34,4 +34,11 @@ class LikePatternsTest {
     assertThat(LikePatterns.leadingWildcard("select a from t where c = '%son' and d like ?", 0)).isFalse();
     assertThat(LikePatterns.leadingWildcard("select a from t where c like ? || '%'", 0)).isFalse();
   }
+
+  @Test
+  void literalPatternsWithAFixedPrefixNameTheirColumns() {
+    assertThat(LikePatterns.prefixPatternColumns("select a from t where t.name like 'abc%' and \"Code\" like 'x' "
+        + "and b like '%son' and c not like 'abc%' and d ilike 'abc%' and e like ? and lower(f) like 'abc%' "
+        + "and g like ''")).containsExactly("name", "code");
+  }
 }

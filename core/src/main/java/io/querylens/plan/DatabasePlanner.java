@@ -36,6 +36,11 @@ interface DatabasePlanner {
     return (scan.schema() == null ? "" : quote(scan.schema()) + ".") + quote(scan.storedName());
   }
 
+  /** Whether the database indexes expressions ({@code lower(email)}); false by default. */
+  default boolean indexesExpressions() {
+    return false;
+  }
+
   /**
    * Whether UPDATE and DELETE statements are planned too (their EXPLAIN runs nothing); false leaves them alone, only
    * SELECTs are planned.

@@ -2,6 +2,7 @@ package io.querylens.plan;
 
 import io.querylens.internal.BoundedQueue;
 import io.querylens.internal.Diagnostics;
+import io.querylens.sql.IndexableExpressions;
 import io.querylens.sql.LikePatterns;
 import io.querylens.sql.SqlAnalyzer;
 import io.querylens.sql.SqlStructure;
@@ -283,7 +284,8 @@ public final class IndexAdvisor implements AutoCloseable {
     List<IndexAdvice> advice = new ArrayList<>();
     String database = connection.getMetaData().getURL();
     Boolean hypothetical = null;
-    java.util.Set<String> prefixPatterns = LikePatterns.prefixPatternColumns(sql);
+    IndexCandidates.Hints hints = new IndexCandidates.Hints(LikePatterns.prefixPatternColumns(sql),
+        planner.indexesExpressions() ? IndexableExpressions.in(sql) : java.util.Map.of());
     for (QueryPlan.TableScan planned : plan.scans()) {
       QueryPlan.TableScan scan = named(planned, structure);
       if (scan == null) {
@@ -295,7 +297,7 @@ public final class IndexAdvisor implements AutoCloseable {
       }
       List<IndexCatalog.ExistingIndex> indexes = catalog.indexes(connection, database, scan.schema(),
           scan.storedName());
-      IndexCandidates.Choice choice = IndexCandidates.choose(structure, scan, indexes, prefixPatterns);
+      IndexCandidates.Choice choice = IndexCandidates.choose(structure, scan, indexes, hints);
       IndexAdvice defeated = defeated(planner, scan, rows, plan, choice, indexes);
       if (defeated != null) {
         advice.add(defeated);

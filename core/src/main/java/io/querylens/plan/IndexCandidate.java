@@ -35,20 +35,27 @@ public record IndexCandidate(
    *
    * @param name lower-case column name
    * @param descending true to order it descending (an ORDER BY ... DESC it serves)
+   * @param function the function the key applies to the column ({@code lower}: an expression index), or null
    * @param prefixPattern true when it serves a {@code LIKE 'abc%'}: on PostgreSQL, unless the column's collation is
    *     "C", that takes a pattern operator class
    * @param operatorClass the operator class written after the column ({@code text_pattern_ops}), or null
    */
-  public record IndexColumn(String name, boolean descending, boolean prefixPattern, String operatorClass) {
+  public record IndexColumn(
+      String name, boolean descending, String function, boolean prefixPattern, String operatorClass) {
 
     /** A plain key. */
     public IndexColumn(String name, boolean descending) {
-      this(name, descending, false, null);
+      this(name, descending, null, false, null);
     }
 
     /** This key with {@code operatorClass} written after it. */
     public IndexColumn withOperatorClass(String operatorClass) {
-      return new IndexColumn(name, descending, prefixPattern, operatorClass);
+      return new IndexColumn(name, descending, function, prefixPattern, operatorClass);
+    }
+
+    /** The key as the statement filters on it: {@code email}, or {@code lower(email)}. */
+    public String key() {
+      return function == null ? name : function + "(" + name + ")";
     }
   }
 
@@ -57,9 +64,9 @@ public record IndexCandidate(
     return new IndexCandidate(table, storedName, schema, keys, filterColumns, equalityColumns);
   }
 
-  /** The columns' names, in index order. */
+  /** The keys, in index order: column names, or expressions like {@code lower(email)}. */
   public List<String> columnNames() {
-    return columns.stream().map(IndexColumn::name).toList();
+    return columns.stream().map(IndexColumn::key).toList();
   }
 
   /**
@@ -67,7 +74,8 @@ public record IndexCandidate(
    * hash of the full name, so two long names stay apart).
    */
   public String indexName() {
-    String full = "idx_" + table + "_" + String.join("_", columnNames());
+    String full = "idx_" + table + "_" + String.join("_", columns.stream()
+        .map(column -> column.function() == null ? column.name() : column.function() + "_" + column.name()).toList());
     String clean = full.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     if (clean.length() <= MAX_NAME) {
       return clean;
@@ -110,7 +118,8 @@ public record IndexCandidate(
         ddl.append(", ");
       }
       IndexColumn column = columns.get(i);
-      ddl.append(identifier(column.name(), quote));
+      ddl.append(column.function() == null ? identifier(column.name(), quote)
+          : column.function() + "(" + identifier(column.name(), quote) + ")");
       if (column.operatorClass() != null) {
         ddl.append(' ').append(column.operatorClass());
       }

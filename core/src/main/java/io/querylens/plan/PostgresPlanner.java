@@ -39,6 +39,11 @@ final class PostgresPlanner implements DatabasePlanner {
     return "PostgreSQL";
   }
 
+  @Override
+  public boolean indexesExpressions() {
+    return true;
+  }
+
   @FunctionalInterface
   private interface Work<T> {
     T run(Statement statement) throws SQLException;

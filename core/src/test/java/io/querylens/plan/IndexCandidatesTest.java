@@ -170,10 +170,10 @@ class IndexCandidatesTest {
   void aFixedPrefixPatternIsARangeKeyAfterTheEqualityColumns() {
     IndexCandidate candidate = IndexCandidates.choose(ANALYZER.analyze(
         "select id from users where name like ? and tenant_id = ? and email like ?"), scan("users"), List.of(),
-        java.util.Set.of("name")).candidate();
+        new IndexCandidates.Hints(java.util.Set.of("name"), Map.of())).candidate();
 
     assertThat(candidate.columns()).containsExactly(new IndexCandidate.IndexColumn("tenant_id", false),
-        new IndexCandidate.IndexColumn("name", false, true, null));
+        new IndexCandidate.IndexColumn("name", false, null, true, null));
     assertThat(candidate.withColumns(List.of(candidate.columns().get(0),
         candidate.columns().get(1).withOperatorClass("text_pattern_ops"))).ddl(true, "public", false))
         .isEqualTo("CREATE INDEX CONCURRENTLY idx_users_tenant_id_name ON users (tenant_id, name text_pattern_ops)");

@@ -132,8 +132,7 @@ public final class MissingIndexDetector implements Detector {
       }
       finding.columns(advice.candidate().filterColumns().isEmpty() ? advice.candidate().columnNames()
               : advice.candidate().filterColumns())
-          .suggestion("Create it: " + advice.ddl() + (advice.database().equals("PostgreSQL")
-              ? " (CONCURRENTLY builds it without blocking writes; run it outside a transaction block)." : ".")
+          .suggestion("Create it: " + advice.ddl() + howItBuilds(advice.ddl())
               + " Its columns: equality and join columns first, then a range column, then the sort keys.")
           .detail("ddl", advice.ddl())
           .detail("indexColumns", advice.candidate().columnNames())
@@ -156,6 +155,18 @@ public final class MissingIndexDetector implements Detector {
         .detail("p95Ms", SqlText.millisValue(stats.p95Nanos()))
         .detail("unit", detection.unitKind().label() + " " + detection.unitName())
         .build();
+  }
+
+  /** What the DDL's options do, for a reader who has not met them. */
+  private static String howItBuilds(String ddl) {
+    if (ddl.startsWith("CREATE INDEX CONCURRENTLY ")) {
+      return " (CONCURRENTLY builds it without blocking writes; run it outside a transaction block).";
+    }
+    if (ddl.endsWith(" ALGORITHM=INPLACE LOCK=NONE")) {
+      return " (ALGORITHM=INPLACE LOCK=NONE builds it without blocking writes, or fails at once rather than lock the "
+          + "table).";
+    }
+    return ".";
   }
 
   private static String proof(IndexAdvice advice) {

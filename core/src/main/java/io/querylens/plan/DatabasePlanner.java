@@ -20,17 +20,33 @@ interface DatabasePlanner {
     if (product.equals("h2")) {
       return new H2Planner();
     }
+    if (product.contains("mariadb") || product.contains("mysql")) {
+      return new MariaDbPlanner(product.contains("mariadb") ? "MariaDB" : "MySQL");
+    }
     return null;
   }
 
-  /** {@code identifier} double-quoted, as the catalog stores it, for SQL querylens builds itself. */
-  static String quote(String identifier) {
+  /** {@code identifier} quoted as this database quotes (double quotes by default), for SQL querylens builds itself. */
+  default String quote(String identifier) {
     return '"' + identifier.replace("\"", "\"\"") + '"';
   }
 
   /** The scanned table's name for SQL querylens builds itself: quoted as stored, schema-qualified when known. */
-  static String qualifiedName(QueryPlan.TableScan scan) {
+  default String qualifiedName(QueryPlan.TableScan scan) {
     return (scan.schema() == null ? "" : quote(scan.schema()) + ".") + quote(scan.storedName());
+  }
+
+  /** Whether the database indexes expressions ({@code lower(email)}); false by default. */
+  default boolean indexesExpressions() {
+    return false;
+  }
+
+  /**
+   * Whether UPDATE and DELETE statements are planned too (their EXPLAIN runs nothing); false leaves them alone, only
+   * SELECTs are planned.
+   */
+  default boolean plansWrites() {
+    return true;
   }
 
   /** The database's name for messages. */
@@ -55,12 +71,19 @@ interface DatabasePlanner {
     return scan.rows();
   }
 
-  /** Whether {@link #costWith} can test an index without building it (PostgreSQL with the HypoPG extension). */
-  boolean canTestHypothetically(Connection connection) throws SQLException;
+  /**
+   * Whether {@link #costWith} can test an index without building it (PostgreSQL with the HypoPG extension); false by
+   * default.
+   */
+  default boolean canTestHypothetically(Connection connection) throws SQLException {
+    return false;
+  }
 
-  /** The planner's cost of {@code sql} were {@code candidate} built, or {@code NaN} when it cannot tell. */
-  double costWith(Connection connection, IndexCandidate candidate, String sql, boolean bindMarkers)
-      throws SQLException;
+  /** The planner's cost of {@code sql} were {@code candidate} built, or {@code NaN} when it cannot tell (default). */
+  default double costWith(Connection connection, IndexCandidate candidate, String sql, boolean bindMarkers)
+      throws SQLException {
+    return Double.NaN;
+  }
 
   /** The {@code CREATE INDEX} statement for {@code candidate} in this database's dialect. */
   String ddl(Connection connection, IndexCandidate candidate) throws SQLException;

@@ -23,7 +23,6 @@ final class H2Planner implements DatabasePlanner {
   private static final Pattern TABLE_AND_ACCESS =
       Pattern.compile("\"([^\"]+)\"\\.\"([^\"]+)\"(?:\\s+\"[^\"]+\")?\\s*/\\*\\s*([^*]+?)\\s*\\*/");
   private static final int QUERY_TIMEOUT_SECONDS = 5;
-  static final int SAMPLE_ROWS = 10_000;
 
   @Override
   public String name() {
@@ -83,9 +82,8 @@ final class H2Planner implements DatabasePlanner {
   }
 
   /**
-   * H2's plans carry no row estimates: the rows one value of the candidate's equality columns matches are estimated
-   * from the distinct values among the table's first {@value #SAMPLE_ROWS} rows (counted in the database; no value
-   * leaves it). NaN for candidates without equality columns (ranges, sorts), which H2 cannot judge.
+   * H2's plans carry no row estimates: the rows one value of the candidate's equality columns matches, from a
+   * {@link ValueSample}. NaN for candidates without equality columns (ranges, sorts), which H2 cannot judge.
    */
   @Override
   public double estimateRows(Connection connection, QueryPlan.TableScan scan, IndexCandidate candidate,
@@ -94,29 +92,8 @@ final class H2Planner implements DatabasePlanner {
       return Double.NaN;
     }
     boolean upper = connection.getMetaData().storesUpperCaseIdentifiers();
-    String columns = String.join(", ", candidate.equalityColumns().stream()
-        .map(column -> DatabasePlanner.quote(upper ? column.toUpperCase(Locale.ROOT) : column)).toList());
-    String table = DatabasePlanner.qualifiedName(scan);
-    try (PreparedStatement distinct = connection.prepareStatement("SELECT COUNT(*) FROM (SELECT DISTINCT " + columns
-        + " FROM (SELECT " + columns + " FROM " + table + " LIMIT " + SAMPLE_ROWS + ") sample) d")) {
-      distinct.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-      try (ResultSet rows = distinct.executeQuery()) {
-        long values = rows.next() ? rows.getLong(1) : 0;
-        long sampled = Math.min(tableRows, SAMPLE_ROWS);
-        return values <= 0 ? Double.NaN : (double) tableRows * Math.max(1, sampled / values) / sampled;
-      }
-    }
-  }
-
-
-  @Override
-  public boolean canTestHypothetically(Connection connection) {
-    return false;
-  }
-
-  @Override
-  public double costWith(Connection connection, IndexCandidate candidate, String sql, boolean bindMarkers) {
-    return Double.NaN;
+    return ValueSample.rowsPerValue(connection, qualifiedName(scan), candidate.equalityColumns().stream()
+        .map(column -> quote(upper ? column.toUpperCase(Locale.ROOT) : column)).toList(), tableRows);
   }
 
   @Override

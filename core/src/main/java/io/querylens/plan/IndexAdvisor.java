@@ -2,8 +2,11 @@ package io.querylens.plan;
 
 import io.querylens.internal.BoundedQueue;
 import io.querylens.internal.Diagnostics;
+import io.querylens.sql.IndexableExpressions;
+import io.querylens.sql.LikePatterns;
 import io.querylens.sql.SqlAnalyzer;
 import io.querylens.sql.SqlStructure;
+import io.querylens.sql.StatementKind;
 import io.querylens.sql.StatementShape;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -253,6 +256,9 @@ public final class IndexAdvisor implements AutoCloseable {
         unsupported.add(source);
         return;
       }
+      if (!planner.plansWrites() && structure.kind() != StatementKind.SELECT) {
+        return;
+      }
       try {
         advice = advise(connection, planner, structure, request.sql(), request.bindMarkers(),
             request.shape().sql().contains(" or "));
@@ -278,8 +284,11 @@ public final class IndexAdvisor implements AutoCloseable {
     List<IndexAdvice> advice = new ArrayList<>();
     String database = connection.getMetaData().getURL();
     Boolean hypothetical = null;
-    for (QueryPlan.TableScan scan : plan.scans()) {
-      if (!structure.tables().contains(scan.table())) {
+    IndexCandidates.Hints hints = new IndexCandidates.Hints(LikePatterns.prefixPatternColumns(sql),
+        planner.indexesExpressions() ? IndexableExpressions.in(sql) : java.util.Map.of());
+    for (QueryPlan.TableScan planned : plan.scans()) {
+      QueryPlan.TableScan scan = named(planned, structure);
+      if (scan == null) {
         continue; // a table behind a view or function: not one the statement names
       }
       long rows = planner.tableRows(connection, scan);
@@ -288,7 +297,7 @@ public final class IndexAdvisor implements AutoCloseable {
       }
       List<IndexCatalog.ExistingIndex> indexes = catalog.indexes(connection, database, scan.schema(),
           scan.storedName());
-      IndexCandidates.Choice choice = IndexCandidates.choose(structure, scan, indexes);
+      IndexCandidates.Choice choice = IndexCandidates.choose(structure, scan, indexes, hints);
       IndexAdvice defeated = defeated(planner, scan, rows, plan, choice, indexes);
       if (defeated != null) {
         advice.add(defeated);
@@ -335,6 +344,18 @@ public final class IndexAdvisor implements AutoCloseable {
           planner.ddl(connection, candidate), plan.totalCost(), costAfter, null, choice.defeated()));
     }
     return advice;
+  }
+
+  /**
+   * {@code scan} with the table the statement names: as planned, or the table behind the alias a plan printed
+   * (MariaDB and MySQL name tables by their aliases); null when the statement names no such table.
+   */
+  private static QueryPlan.TableScan named(QueryPlan.TableScan scan, SqlStructure structure) {
+    String table = structure.tableNamed(scan.table());
+    if (table == null || table.equals(scan.table())) {
+      return table == null ? null : scan;
+    }
+    return new QueryPlan.TableScan(table, table, scan.schema(), scan.rows(), scan.filter());
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.querylens.plan;
 
+import io.querylens.sql.SqlLexer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -34,12 +35,38 @@ public record IndexCandidate(
    *
    * @param name lower-case column name
    * @param descending true to order it descending (an ORDER BY ... DESC it serves)
+   * @param function the function the key applies to the column ({@code lower}: an expression index), or null
+   * @param prefixPattern true when it serves a {@code LIKE 'abc%'}: on PostgreSQL, unless the column's collation is
+   *     "C", that takes a pattern operator class
+   * @param operatorClass the operator class written after the column ({@code text_pattern_ops}), or null
    */
-  public record IndexColumn(String name, boolean descending) {}
+  public record IndexColumn(
+      String name, boolean descending, String function, boolean prefixPattern, String operatorClass) {
 
-  /** The columns' names, in index order. */
+    /** A plain key. */
+    public IndexColumn(String name, boolean descending) {
+      this(name, descending, null, false, null);
+    }
+
+    /** This key with {@code operatorClass} written after it. */
+    public IndexColumn withOperatorClass(String operatorClass) {
+      return new IndexColumn(name, descending, function, prefixPattern, operatorClass);
+    }
+
+    /** The key as the statement filters on it: {@code email}, or {@code lower(email)}. */
+    public String key() {
+      return function == null ? name : function + "(" + name + ")";
+    }
+  }
+
+  /** This candidate with other keys (the same columns, say, with operator classes). */
+  public IndexCandidate withColumns(List<IndexColumn> keys) {
+    return new IndexCandidate(table, storedName, schema, keys, filterColumns, equalityColumns);
+  }
+
+  /** The keys, in index order: column names, or expressions like {@code lower(email)}. */
   public List<String> columnNames() {
-    return columns.stream().map(IndexColumn::name).toList();
+    return columns.stream().map(IndexColumn::key).toList();
   }
 
   /**
@@ -47,7 +74,8 @@ public record IndexCandidate(
    * hash of the full name, so two long names stay apart).
    */
   public String indexName() {
-    String full = "idx_" + table + "_" + String.join("_", columnNames());
+    String full = "idx_" + table + "_" + String.join("_", columns.stream()
+        .map(column -> column.function() == null ? column.name() : column.function() + "_" + column.name()).toList());
     String clean = full.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
     if (clean.length() <= MAX_NAME) {
       return clean;
@@ -68,21 +96,33 @@ public record IndexCandidate(
    *     case is written unquoted in lower case, else the stored name is written (quoted when it needs to be)
    */
   public String ddl(boolean concurrently, String defaultSchema, boolean foldsToUpper) {
+    return ddl(concurrently, defaultSchema, foldsToUpper, '"');
+  }
+
+  /**
+   * The {@code CREATE INDEX} statement, as {@link #ddl(boolean, String, boolean)}, its names quoted (where they need
+   * it) with {@code quote}: {@code '"'}, or {@code '`'} on MariaDB and MySQL.
+   */
+  public String ddl(boolean concurrently, String defaultSchema, boolean foldsToUpper, char quote) {
     StringBuilder ddl = new StringBuilder("CREATE INDEX ");
     if (concurrently) {
       ddl.append("CONCURRENTLY ");
     }
     ddl.append(indexName()).append(" ON ");
     if (schema != null && defaultSchema != null && !schema.equalsIgnoreCase(defaultSchema)) {
-      ddl.append(name(schema, foldsToUpper)).append('.');
+      ddl.append(name(schema, foldsToUpper, quote)).append('.');
     }
-    ddl.append(name(storedName, foldsToUpper)).append(" (");
+    ddl.append(name(storedName, foldsToUpper, quote)).append(" (");
     for (int i = 0; i < columns.size(); i++) {
       if (i > 0) {
         ddl.append(", ");
       }
       IndexColumn column = columns.get(i);
-      ddl.append(identifier(column.name()));
+      ddl.append(column.function() == null ? identifier(column.name(), quote)
+          : column.function() + "(" + identifier(column.name(), quote) + ")");
+      if (column.operatorClass() != null) {
+        ddl.append(' ').append(column.operatorClass());
+      }
       if (column.descending()) {
         ddl.append(" DESC");
       }
@@ -90,13 +130,14 @@ public record IndexCandidate(
     return ddl.append(')').toString();
   }
 
-  private static String name(String stored, boolean foldsToUpper) {
+  private static String name(String stored, boolean foldsToUpper, char quote) {
     return foldsToUpper && stored.equals(stored.toUpperCase(Locale.ROOT))
-        ? identifier(stored.toLowerCase(Locale.ROOT)) : identifier(stored);
+        ? identifier(stored.toLowerCase(Locale.ROOT), quote) : identifier(stored, quote);
   }
 
-  /** {@code name} as SQL: bare when it is a plain lower-case identifier, else double-quoted. */
-  static String identifier(String name) {
-    return name.matches("[a-z_][a-z0-9_$]*") ? name : '"' + name.replace("\"", "\"\"") + '"';
+  /** {@code name} as SQL: bare when it is a plain lower-case identifier and no keyword, else quoted with {@code quote}. */
+  static String identifier(String name, char quote) {
+    String doubled = String.valueOf(quote) + quote;
+    return name.matches("[a-z_][a-z0-9_$]*") && !SqlLexer.isKeyword(name) ? name : quote + name.replace(String.valueOf(quote), doubled) + quote;
   }
 }

@@ -39,6 +39,11 @@ final class PostgresPlanner implements DatabasePlanner {
     return "PostgreSQL";
   }
 
+  @Override
+  public boolean indexesExpressions() {
+    return true;
+  }
+
   @FunctionalInterface
   private interface Work<T> {
     T run(Statement statement) throws SQLException;
@@ -213,7 +218,7 @@ final class PostgresPlanner implements DatabasePlanner {
       return rows;
     }
     // Never analysed (reltuples = -1): the planner's own estimate from the table's size on disk.
-    String table = DatabasePlanner.qualifiedName(scan);
+    String table = qualifiedName(scan);
     QueryPlan whole = explain(connection, "SELECT 1 FROM " + table, false);
     return whole.scans().isEmpty() || Double.isNaN(whole.scans().get(0).rows()) ? -1
         : (long) whole.scans().get(0).rows();
@@ -238,7 +243,7 @@ final class PostgresPlanner implements DatabasePlanner {
       throws SQLException {
     return rolledBack(connection, statement -> {
       try (PreparedStatement create = connection.prepareStatement("SELECT indexrelid FROM hypopg_create_index(?)")) {
-        create.setString(1, candidate.ddl(false, "", false));
+        create.setString(1, withPatternOperatorClasses(connection, candidate).ddl(false, "", false));
         try (ResultSet created = create.executeQuery()) {
           if (created.next()) {
             hypotheticalIndex = created.getLong(1);
@@ -251,7 +256,58 @@ final class PostgresPlanner implements DatabasePlanner {
 
   @Override
   public String ddl(Connection connection, IndexCandidate candidate) throws SQLException {
-    return candidate.ddl(true, connection.getSchema(), false);
+    return withPatternOperatorClasses(connection, candidate).ddl(true, connection.getSchema(), false);
+  }
+
+  /**
+   * {@code candidate} with a pattern operator class on each key that serves a {@code LIKE 'abc%'}
+   * ({@code text_pattern_ops}, {@code varchar_pattern_ops}, {@code bpchar_pattern_ops} by the column's type): a
+   * plain B-tree key serves LIKE only under the "C" (or "POSIX") collation, whose order is the bytes' order.
+   */
+  private IndexCandidate withPatternOperatorClasses(Connection connection, IndexCandidate candidate)
+      throws SQLException {
+    if (candidate.columns().stream().noneMatch(IndexCandidate.IndexColumn::prefixPattern)) {
+      return candidate;
+    }
+    List<IndexCandidate.IndexColumn> keys = new ArrayList<>();
+    for (IndexCandidate.IndexColumn key : candidate.columns()) {
+      keys.add(key.prefixPattern() ? key.withOperatorClass(patternOperatorClass(connection, candidate, key.name()))
+          : key);
+    }
+    return candidate.withColumns(keys);
+  }
+
+  /** The pattern operator class {@code column} needs, or null (a "C" collation, or not a character type). */
+  private String patternOperatorClass(Connection connection, IndexCandidate candidate, String column)
+      throws SQLException {
+    // The database's default collation is libc's datcollate, or an ICU locale (PostgreSQL 15's datlocprovider 'i').
+    String defaultCollation = majorVersion >= 15
+        ? "CASE WHEN d.datlocprovider = 'c' THEN d.datcollate END" : "d.datcollate";
+    String sql = "SELECT t.typname, CASE WHEN co.collname = 'default' THEN " + defaultCollation
+        + " WHEN co.collprovider = 'c' THEN co.collcollate END FROM pg_attribute a"
+        + " JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace"
+        + " JOIN pg_type t ON t.oid = a.atttypid LEFT JOIN pg_collation co ON co.oid = a.attcollation"
+        + " JOIN pg_database d ON d.datname = current_database() WHERE c.relname = ? AND a.attname = ?"
+        + (candidate.schema() == null ? " AND pg_table_is_visible(c.oid)" : " AND n.nspname = ?");
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      query.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+      query.setString(1, candidate.storedName());
+      query.setString(2, column);
+      if (candidate.schema() != null) {
+        query.setString(3, candidate.schema());
+      }
+      try (ResultSet rows = query.executeQuery()) {
+        if (!rows.next() || "C".equals(rows.getString(2)) || "POSIX".equals(rows.getString(2))) {
+          return null;
+        }
+        return switch (rows.getString(1)) {
+          case "text" -> "text_pattern_ops";
+          case "varchar" -> "varchar_pattern_ops";
+          case "bpchar" -> "bpchar_pattern_ops";
+          default -> null;
+        };
+      }
+    }
   }
 
 

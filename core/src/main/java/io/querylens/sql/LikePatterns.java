@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * LIKE patterns that start with a wildcard ({@code %} or {@code _}), which no B-tree index on the column can serve:
- * the database reads every row and tests the pattern on each.
+ * the database reads every row and tests the pattern on each; and those with a fixed prefix, which one can.
  */
 public final class LikePatterns {
 
@@ -38,6 +38,27 @@ public final class LikePatterns {
       }
     }
     return false;
+  }
+
+  /**
+   * The columns {@code raw} compares with {@code LIKE} to a string literal that does not start with a wildcard
+   * ({@code name like 'abc%'}): a B-tree index can serve those by the pattern's fixed prefix. Lower case, qualifier
+   * dropped; not {@code NOT LIKE}, not {@code ILIKE}, not a column inside a function, not a bound pattern (its value
+   * is not known when the statement is planned).
+   */
+  public static java.util.Set<String> prefixPatternColumns(String raw) {
+    List<Token> tokens = SqlLexer.tokenize(raw);
+    java.util.Set<String> columns = new java.util.LinkedHashSet<>();
+    for (int i = 1; i + 1 < tokens.size(); i++) {
+      Token before = tokens.get(i - 1);
+      Token pattern = tokens.get(i + 1);
+      if (tokens.get(i).isWord("like") && (before.type() == Type.WORD || before.type() == Type.QUOTED)
+          && !before.isWord("not") && pattern.type() == Type.STRING && pattern.text().length() > 2
+          && pattern.text().charAt(0) == '\'' && pattern.text().charAt(1) != '%' && pattern.text().charAt(1) != '_') {
+        columns.add(before.text());
+      }
+    }
+    return columns;
   }
 
   private static boolean patternStartsWithWildcard(List<Token> tokens, int from, int[] markerIndex,

@@ -4,6 +4,7 @@ import io.querylens.sql.SqlStructure.Bound;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -428,6 +429,7 @@ public final class SqlAnalyzer implements AutoCloseable {
         Bound.NONE,
         Bound.NONE,
         false,
+        Map.of(),
         false,
         oneLine(problem));
   }
@@ -444,6 +446,7 @@ public final class SqlAnalyzer implements AutoCloseable {
         Bound.NONE,
         Bound.NONE,
         false,
+        Map.of(),
         false,
         problem);
   }

@@ -65,6 +65,11 @@ public final class SqlLexer {
           "lock", "share", "nowait", "skip", "do", "conflict", "duplicate", "key", "matched", "recursive", "any",
           "some", "upsert", "replace", "call", "exec", "execute", "of");
 
+  /** Whether {@code word} (lower case) is one of the keywords above: SQL that names it must quote it. */
+  public static boolean isKeyword(String word) {
+    return KEYWORDS.contains(word);
+  }
+
   /** Functions whose argument syntax uses FROM without naming a table. */
   private static final Set<String> FROM_FUNCTIONS = Set.of("extract", "trim", "substring", "overlay", "position");
 

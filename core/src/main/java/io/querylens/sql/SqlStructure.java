@@ -1,6 +1,7 @@
 package io.querylens.sql;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a statement shape reads and how, as far as {@link SqlAnalyzer} could tell. Names are lower case, unquoted, with
@@ -17,6 +18,8 @@ import java.util.List;
  * @param limit the row limit (LIMIT, FETCH FIRST, TOP), {@link Bound#NONE} when absent
  * @param offset the OFFSET (also MySQL's {@code LIMIT m, n}), {@link Bound#NONE} when absent
  * @param crossJoin true when two tables are joined without a join condition
+ * @param tableAliases the table each alias names ({@code o1_0 -> orders}), for plans that print aliases (MariaDB,
+ *     MySQL); an alias naming different tables at different query levels is left out
  * @param parsed true when JSqlParser understood the statement; false means the tables are the lexer's best guess and
  *     the other lists are empty
  * @param problem why parsing failed (one line), or null
@@ -32,6 +35,7 @@ public record SqlStructure(
     Bound limit,
     Bound offset,
     boolean crossJoin,
+    Map<String, String> tableAliases,
     boolean parsed,
     String problem) {
 
@@ -40,6 +44,12 @@ public record SqlStructure(
     predicates = List.copyOf(predicates);
     joinColumns = List.copyOf(joinColumns);
     orderBy = List.copyOf(orderBy);
+    tableAliases = Map.copyOf(tableAliases);
+  }
+
+  /** The table {@code nameOrAlias} names in this statement (lower case), or null when it names none. */
+  public String tableNamed(String nameOrAlias) {
+    return tables.contains(nameOrAlias) ? nameOrAlias : tableAliases.get(nameOrAlias);
   }
 
   /** The distinct names of the columns filtered on, in order of appearance. */

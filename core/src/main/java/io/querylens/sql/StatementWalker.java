@@ -114,6 +114,8 @@ final class StatementWalker {
   private final LinkedHashSet<ColumnRef> joinColumns = new LinkedHashSet<>();
   private final List<SortKey> orderBy = new ArrayList<>();
   private final Set<String> cteNames = new HashSet<>();
+  /** Alias to table; null for an alias that names different tables at different query levels. */
+  private final Map<String, String> aliasedTables = new HashMap<>();
   private boolean selectStar;
   private boolean outerSelectStar;
   private boolean crossJoin;
@@ -135,6 +137,8 @@ final class StatementWalker {
     statement(statement, null);
     bounds(statement);
     StatementKind kind = kindOf(statement);
+    Map<String, String> tableAliases = new HashMap<>(aliasedTables);
+    tableAliases.values().removeIf(String::isEmpty);
     return new SqlStructure(
         kind == StatementKind.OTHER ? lexicalKind : kind,
         List.copyOf(tables),
@@ -146,6 +150,7 @@ final class StatementWalker {
         limit,
         offset,
         crossJoin,
+        tableAliases,
         true,
         null);
   }
@@ -324,9 +329,16 @@ final class StatementWalker {
     String alias = aliasName(table.getAlias());
     if (alias != null) {
       scope.add(source, alias);
+      aliasTable(alias, name);
     }
     scope.add(source, name);
     return source;
+  }
+
+  private void aliasTable(String alias, String table) {
+    if (table != null && !alias.equals(table)) {
+      aliasedTables.merge(alias, table, (known, other) -> known.equals(other) ? known : "");
+    }
   }
 
   private String addTable(Table table) {
@@ -463,6 +475,9 @@ final class StatementWalker {
       Source source = new Source(alias != null ? alias : name, cte ? null : name, scope);
       if (alias != null) {
         scope.add(source, alias);
+        if (!cte) {
+          aliasTable(alias, name);
+        }
       }
       scope.add(source, name);
       return new FromEntry(source, cte ? null : name, null, null, null, null, List.of());

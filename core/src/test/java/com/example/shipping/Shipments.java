@@ -27,22 +27,31 @@ public final class Shipments {
     return table;
   }
 
-  /** Creates {@code table} with {@code rows} shipments spread over 500 carriers, on H2 or PostgreSQL. */
+  /**
+   * Creates {@code table} with {@code rows} shipments spread over 500 carriers, on H2, PostgreSQL or MariaDB (told
+   * from the connection), and refreshes its statistics.
+   */
   public static void createSchema(DataSource dataSource, String table, int rows, boolean postgres)
       throws SQLException {
     try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      boolean mariaDb = connection.getMetaData().getDatabaseProductName().equals("MariaDB");
       statement.execute("create table " + table + " (id bigint primary key, carrier_id int not null, "
           + "shipped_at timestamp not null, status varchar(16) not null, note varchar(40) not null)");
-      statement.execute(postgres
-          ? "insert into " + table + " select g, g % 500, timestamp '2026-01-01' + g * interval '1 minute', "
-              + "case g % 3 when 0 then 'NEW' when 1 then 'SENT' else 'DONE' end, 'note ' || g "
-              + "from generate_series(1, " + rows + ") g"
-          : "insert into " + table + " select x, mod(x, 500), timestamp '2026-01-01 00:00:00' + x * interval '1' "
-              + "minute, case mod(x, 3) when 0 then 'NEW' when 1 then 'SENT' else 'DONE' end, 'note ' || x "
-              + "from system_range(1, " + rows + ")");
       if (postgres) {
+        statement.execute("insert into " + table + " select g, g % 500, timestamp '2026-01-01' + g * interval "
+            + "'1 minute', case g % 3 when 0 then 'NEW' when 1 then 'SENT' else 'DONE' end, 'note ' || g "
+            + "from generate_series(1, " + rows + ") g");
         statement.execute("analyze " + table);
+      } else if (mariaDb) {
+        // seq_1_to_N: the Sequence engine's table of the numbers 1 to N.
+        statement.execute("insert into " + table + " select seq, seq % 500, timestamp '2026-01-01 00:00:00' "
+            + "+ interval seq minute, case seq % 3 when 0 then 'NEW' when 1 then 'SENT' else 'DONE' end, "
+            + "concat('note ', seq) from seq_1_to_" + rows);
+        statement.execute("analyze table " + table);
       } else {
+        statement.execute("insert into " + table + " select x, mod(x, 500), timestamp '2026-01-01 00:00:00' + x "
+            + "* interval '1' minute, case mod(x, 3) when 0 then 'NEW' when 1 then 'SENT' else 'DONE' end, "
+            + "'note ' || x from system_range(1, " + rows + ")");
         statement.execute("analyze table " + table);
       }
     }
@@ -57,6 +66,15 @@ public final class Shipments {
     }
   }
 
+  /** Unindexed equality filter, the table aliased as Hibernate aliases it. */
+  public int byCarrierAliased(int carrierId) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select s1_0.id, s1_0.note from " + table + " s1_0 where s1_0.carrier_id = ?")) {
+      statement.setInt(1, carrierId);
+      return drain(statement.executeQuery());
+    }
+  }
+
   /** Equality filter and sort: wants (carrier_id, shipped_at desc). */
   public int latestForCarrier(int carrierId, int limit) throws SQLException {
     try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
@@ -64,6 +82,22 @@ public final class Shipments {
       statement.setInt(1, carrierId);
       statement.setInt(2, limit);
       return drain(statement.executeQuery());
+    }
+  }
+
+  /** Marks a carrier's shipments sent: an UPDATE filtered by an unindexed column. */
+  public int markSent(int carrierId) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "update " + table + " set status = 'SENT' where carrier_id = ?")) {
+      statement.setInt(1, carrierId);
+      return statement.executeUpdate();
+    }
+  }
+
+  /** Shipments whose note starts with {@code prefix}, the pattern written into the SQL. */
+  public int notesStartingWith(String prefix) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      return drain(statement.executeQuery("select id from " + table + " where note like '" + prefix + "%'"));
     }
   }
 

@@ -167,6 +167,72 @@ class IndexCandidatesTest {
   }
 
   @Test
+  void aFixedPrefixPatternIsARangeKeyAfterTheEqualityColumns() {
+    IndexCandidate candidate = IndexCandidates.choose(ANALYZER.analyze(
+        "select id from users where name like ? and tenant_id = ? and email like ?"), scan("users"), List.of(),
+        new IndexCandidates.Hints(java.util.Set.of("name"), Map.of())).candidate();
+
+    assertThat(candidate.columns()).containsExactly(new IndexCandidate.IndexColumn("tenant_id", false),
+        new IndexCandidate.IndexColumn("name", false, null, true, null));
+    assertThat(candidate.withColumns(List.of(candidate.columns().get(0),
+        candidate.columns().get(1).withOperatorClass("text_pattern_ops"))).ddl(true, "public", false))
+        .isEqualTo("CREATE INDEX CONCURRENTLY idx_users_tenant_id_name ON users (tenant_id, name text_pattern_ops)");
+  }
+
+  @Test
+  void mariaDbBindMarkersBecomeValuesOutsideQuotesAndComments() {
+    assertThat(MariaDbPlanner.withPlaceholderValues(
+        "select '?', `a?` from t -- ?\n where a = ? /* ? */ and b in (?, ?) order by c limit ?, ?"))
+        .isEqualTo("select '?', `a?` from t -- ?\n where a = '1' /* ? */ and b in ('1', '1') order by c limit 0, 10");
+    assertThat(MariaDbPlanner.withPlaceholderValues("select id from t where a like ? limit ? offset ?"))
+        .isEqualTo("select id from t where a like '1' limit 10 offset 0");
+  }
+
+  @Test
+  void mariaDbAndMySqlJsonPlansGiveFullScansWhereverTheyNest() {
+    QueryPlan mariaDb = MariaDbPlanner.parse("""
+        {"query_block": {"select_id": 1, "nested_loop": [
+          {"table": {"table_name": "a", "access_type": "const", "rows": 1, "filtered": 100}},
+          {"read_sorted_file": {"filesort": {"sort_key": "b.shipped_at desc", "table": {"table_name": "b",
+            "access_type": "ALL", "rows": 99858, "filtered": 10, "attached_condition": "b.carrier_id = 5"}}}},
+          {"table": {"table_name": "<subquery2>", "access_type": "eq_ref", "materialized": {"query_block": {
+            "nested_loop": [{"table": {"table_name": "x", "access_type": "index", "rows": 500}}]}}}}]}}""");
+
+    assertThat(mariaDb.totalCost()).isNaN();
+    assertThat(mariaDb.scans()).containsExactly(new QueryPlan.TableScan("b", "b", null, 9985.8, "b.carrier_id = 5"),
+        new QueryPlan.TableScan("x", "x", null, 500, null));
+
+    QueryPlan mySql = MariaDbPlanner.parse("""
+        {"query_block": {"select_id": 1, "cost_info": {"query_cost": "10087.25"}, "table": {"table_name": "Ship",
+          "access_type": "ALL", "rows_examined_per_scan": 99858, "filtered": "10.00",
+          "attached_condition": "(`q`.`Ship`.`carrier_id` = 5)"}}}""");
+
+    assertThat(mySql.totalCost()).isEqualTo(10087.25);
+    assertThat(mySql.scans()).containsExactly(
+        new QueryPlan.TableScan("ship", "Ship", null, 9985.8, "(`q`.`Ship`.`carrier_id` = 5)"));
+  }
+
+  @Test
+  void mariaDbDdlQuotesMixedCaseNamesAndKeywordsWithBackticks() {
+    IndexCandidate candidate = new IndexCandidate("order", "Order", null,
+        List.of(new IndexCandidate.IndexColumn("key", false), new IndexCandidate.IndexColumn("placed_at", true)),
+        List.of("key"), List.of("key"));
+    assertThat(candidate.ddl(false, null, false, '`'))
+        .isEqualTo("CREATE INDEX idx_order_key_placed_at ON `Order` (`key`, placed_at DESC)");
+  }
+
+  @Test
+  void aliasesNameTheirTablesUnlessTheyNameTwo() {
+    var structure = ANALYZER.analyze("select o1_0.id from orders o1_0 join customers c on c.id = o1_0.customer_id "
+        + "where exists (select 1 from notes c where c.order_id = o1_0.id)");
+
+    assertThat(structure.tableNamed("o1_0")).isEqualTo("orders");
+    assertThat(structure.tableNamed("orders")).isEqualTo("orders");
+    assertThat(structure.tableNamed("c")).isNull();
+    assertThat(structure.tableNamed("x")).isNull();
+  }
+
+  @Test
   void theJsonReaderReadsWhatExplainPrintsAndRefusesWhatItDoesNot() {
     assertThat(JsonReader.read("{\"a\": [1, 2.5e1, true, null, \"x\\\"\\u00e9\"], \"b\": {}}"))
         .isEqualTo(Map.of("a", java.util.Arrays.asList(1.0, 25.0, true, null, "x\"é"), "b", Map.of()));

@@ -34,4 +34,20 @@ class LikePatternsTest {
     assertThat(LikePatterns.leadingWildcard("select a from t where c = '%son' and d like ?", 0)).isFalse();
     assertThat(LikePatterns.leadingWildcard("select a from t where c like ? || '%'", 0)).isFalse();
   }
+
+  @Test
+  void literalPatternsWithAFixedPrefixNameTheirColumns() {
+    assertThat(LikePatterns.prefixPatternColumns("select a from t where t.name like 'abc%' and \"Code\" like 'x' "
+        + "and b like '%son' and c not like 'abc%' and d ilike 'abc%' and e like ? and lower(f) like 'abc%' "
+        + "and g like ''")).containsExactly("name", "code");
+  }
+
+  @Test
+  void columnsComparedThroughLowerOrUpperAreIndexableExpressions() {
+    assertThat(IndexableExpressions.in("select a from t where lower(t.email) = ? and upper(\"Code\") in (?, ?) "
+        + "and lower(b) <> ? and lower(c) like ? and lower(d || e) = ? and trim(f) = ? and x.lower(g) = ? "
+        + "and upper(h) between ? and ? and lower(i) >= ?"))
+        .containsExactly(java.util.Map.entry("email", "lower"), java.util.Map.entry("code", "upper"),
+            java.util.Map.entry("h", "upper"), java.util.Map.entry("i", "lower"));
+  }
 }

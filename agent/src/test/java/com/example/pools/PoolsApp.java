@@ -22,8 +22,8 @@ import org.apache.tomcat.jdbc.pool.PoolProperties;
  * Connection pools under the agent, with nothing querylens-specific in the code: {@code PoolsApp <scenario> <pool>}
  * with scenarios {@code exhaustion} (16 threads sharing 4 connections, each held 300 ms), {@code leak} (a connection
  * taken and closed only after 1.5 s), {@code light} (3 threads, short uses, a pool of 8) and pools {@code hikari},
- * {@code dbcp2}, {@code tomcat} and {@code drivermanager} (no pool). The database is H2, or the PostgreSQL given as
- * {@code -Dscenario.db=jdbc:postgresql:...}.
+ * {@code dbcp2}, {@code tomcat}, {@code c3p0} and {@code drivermanager} (no pool). The database is H2, or the
+ * PostgreSQL given as {@code -Dscenario.db=jdbc:postgresql:...}.
  */
 public final class PoolsApp {
 
@@ -96,6 +96,16 @@ public final class PoolsApp {
         properties.setName("orders-pool");
         return new org.apache.tomcat.jdbc.pool.DataSource(properties);
       }
+      case "c3p0": {
+        com.mchange.v2.c3p0.ComboPooledDataSource pool = new com.mchange.v2.c3p0.ComboPooledDataSource();
+        pool.setJdbcUrl(url);
+        pool.setMaxPoolSize(size);
+        pool.setMinPoolSize(0);
+        pool.setInitialPoolSize(0);
+        pool.setCheckoutTimeout(30_000);
+        pool.setDataSourceName("orders-pool");
+        return pool;
+      }
       case "drivermanager":
         return new DriverManagerSource(url);
       default:
@@ -104,7 +114,9 @@ public final class PoolsApp {
   }
 
   private static void close(DataSource pool) throws Exception {
-    if (pool instanceof AutoCloseable closeable) {
+    if (pool instanceof com.mchange.v2.c3p0.PooledDataSource c3p0) {
+      c3p0.close();
+    } else if (pool instanceof AutoCloseable closeable) {
       closeable.close();
     } else if (pool instanceof org.apache.tomcat.jdbc.pool.DataSource tomcat) {
       tomcat.close(true);

@@ -6,8 +6,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * Connects the scenario programs to H2 (default), HSQLDB ({@code -Dscenario.db=hsqldb}), SQLite ({@code sqlite}) or
- * the PostgreSQL given as {@code -Dscenario.db=jdbc:postgresql:...}.
+ * Connects the scenario programs to H2 (default), HSQLDB ({@code -Dscenario.db=hsqldb}), SQLite ({@code sqlite}),
+ * Derby ({@code derby}, embedded, in memory) or the database whose JDBC URL is given ({@code
+ * -Dscenario.db=jdbc:postgresql:...}, {@code jdbc:mariadb:...}).
  */
 final class Db {
 
@@ -19,6 +20,7 @@ final class Db {
       case "h2" -> "jdbc:h2:mem:shop;DB_CLOSE_DELAY=-1";
       case "hsqldb" -> "jdbc:hsqldb:mem:shop";
       case "sqlite" -> "jdbc:sqlite::memory:";
+      case "derby" -> "jdbc:derby:memory:shop;create=true";
       default -> url;
     };
   }
@@ -34,8 +36,10 @@ final class Db {
   /** users(40) and one profile each; recreated on every run. */
   static void seedUsersAndProfiles(Connection connection, int users) throws SQLException {
     try (Statement statement = connection.createStatement()) {
-      statement.execute("drop table if exists profiles");
-      statement.execute("drop table if exists users");
+      if (!url().startsWith("jdbc:derby:")) { // Derby has no "if exists"; its database is new in every run
+        statement.execute("drop table if exists profiles");
+        statement.execute("drop table if exists users");
+      }
       statement.execute("create table users (id bigint primary key, name varchar(100) not null)");
       statement.execute("create table profiles (id bigint primary key, user_id bigint not null, bio varchar(200))");
     }

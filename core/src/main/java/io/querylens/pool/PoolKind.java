@@ -8,7 +8,8 @@ public enum PoolKind {
   HIKARI("HikariCP", true),
   DBCP2("Apache DBCP2", true),
   TOMCAT("Tomcat JDBC", true),
-  /** c3p0, Agroal, Vibur, Druid, Oracle UCP, DBCP 1: known to pool, read through no API. */
+  C3P0("c3p0", true),
+  /** Agroal, Vibur, Druid, Oracle UCP, DBCP 1: known to pool, read through no API. */
   OTHER_POOL("connection pool", true),
   /** A {@code DataSource} querylens does not know: a wrapper, or one that opens connections unpooled. */
   DATA_SOURCE("DataSource", false),
@@ -61,6 +62,7 @@ public enum PoolKind {
       case "org.apache.tomcat.jdbc.pool.DataSourceProxy":
         return TOMCAT;
       case "com.mchange.v2.c3p0.impl.AbstractPoolBackedDataSource":
+        return C3P0;
       case "io.agroal.pool.DataSource":
       case "org.vibur.dbcp.ViburDBCPDataSource":
       case "com.alibaba.druid.pool.DruidDataSource":

@@ -9,11 +9,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads a pool's own figures through its public API, by reflection (querylens compiles against no pool): HikariCP's
- * pool MXBean, DBCP2's {@code BasicDataSource}, Tomcat JDBC's {@code ConnectionPool}. Runs on querylens' worker
- * only, never inside the application's {@code getConnection()}; a pool whose API does not answer reads as
- * {@link PoolReadings#NONE}. It never makes a pool start: Tomcat JDBC's data source creates its pool from most of
- * its getters (again after it was closed), so its pool is read from the data source's field, and not at all while
- * there is none.
+ * pool MXBean, DBCP2's {@code BasicDataSource}, Tomcat JDBC's {@code ConnectionPool}, c3p0's data source. Runs on
+ * querylens' worker only, never inside the application's {@code getConnection()}; a pool whose API does not answer
+ * reads as {@link PoolReadings#NONE}. It never makes a pool start: Tomcat JDBC's data source creates its pool from
+ * most of its getters (again after it was closed), so its pool is read from the data source's field, and not at all
+ * while there is none; c3p0's likewise, so it is read only while its pool manager exists and it is not closed.
  */
 final class PoolProbe {
 
@@ -37,6 +37,7 @@ final class PoolProbe {
         yield pool == null ? null : call(pool, "getName");
       }
       case DBCP2 -> call(source, "getJmxName");
+      case C3P0 -> call(source, "getDataSourceName");
       default -> null;
     };
     return name instanceof String text && !text.isBlank() ? text : null;
@@ -64,6 +65,16 @@ final class PoolProbe {
           yield new PoolReadings(number(call(pool, "getActive")), number(call(pool, "getIdle")),
               number(call(pool, "getSize")), properties == null ? PoolReadings.UNKNOWN
                   : number(call(properties, "getMaxActive")), number(call(pool, "getWaitCount")));
+        }
+        case C3P0 -> {
+          // Its figures' getters start a pool that is not running (again after close): read only a running one.
+          if (field(source, "poolManager") == null || Boolean.TRUE.equals(field(source, "is_closed"))) {
+            yield PoolReadings.NONE;
+          }
+          yield new PoolReadings(number(call(source, "getNumBusyConnectionsDefaultUser")),
+              number(call(source, "getNumIdleConnectionsDefaultUser")),
+              number(call(source, "getNumConnectionsDefaultUser")), number(call(source, "getMaxPoolSize")),
+              number(call(source, "getNumThreadsAwaitingCheckoutDefaultUser")));
         }
         default -> PoolReadings.NONE;
       };

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Assertions;
 
 /**
  * The databases the scenarios run on: H2 always; PostgreSQL when {@code QUERYLENS_PG_URL} names one ({@code .ci/run}
- * starts one). Without it PostgreSQL runs are skipped with a message, unless {@code QUERYLENS_PG_REQUIRED=true}, which
+ * starts one); MariaDB, for the driver tests, when {@code QUERYLENS_MARIADB_URL} does. Without it PostgreSQL runs are skipped with a message, unless {@code QUERYLENS_PG_REQUIRED=true}, which
  * CI sets, makes that a failure.
  */
 final class Databases {
@@ -25,12 +25,24 @@ final class Databases {
   }
 
   static String postgresUrl() {
-    String url = System.getenv("QUERYLENS_PG_URL");
+    return url("QUERYLENS_PG_URL", "QUERYLENS_PG_REQUIRED", "PostgreSQL");
+  }
+
+  /**
+   * {@code QUERYLENS_MARIADB_URL} ({@code .ci/run} starts MariaDB), or null: MariaDB runs are then left out with a
+   * message, unless {@code QUERYLENS_MARIADB_REQUIRED=true} makes that a failure.
+   */
+  static String mariaDbUrl() {
+    return url("QUERYLENS_MARIADB_URL", "QUERYLENS_MARIADB_REQUIRED", "MariaDB");
+  }
+
+  private static String url(String variable, String required, String database) {
+    String url = System.getenv(variable);
     if (url == null || url.isBlank()) {
-      if ("true".equalsIgnoreCase(System.getenv("QUERYLENS_PG_REQUIRED"))) {
-        Assertions.fail("QUERYLENS_PG_REQUIRED=true but QUERYLENS_PG_URL is not set");
+      if ("true".equalsIgnoreCase(System.getenv(required))) {
+        Assertions.fail(required + "=true but " + variable + " is not set");
       }
-      System.err.println("querylens IT: QUERYLENS_PG_URL is not set; PostgreSQL runs are skipped");
+      System.err.println("querylens IT: " + variable + " is not set; " + database + " runs are left out");
       return null;
     }
     return url;

@@ -11,7 +11,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The agent on drivers beyond H2 and PostgreSQL (HSQLDB and SQLite, both in memory), on every JDK available: the same
+ * The agent on drivers beyond H2 and PostgreSQL (HSQLDB, SQLite and Derby in memory; MariaDB's own driver on the server
+ * of {@code QUERYLENS_MARIADB_URL}), on every JDK available: the same
  * plain JDBC program gets its N+1 reported once with the right shape and call site, its fixed version nothing, and its
  * output is the same with and without the agent.
  */
@@ -20,7 +21,13 @@ class MoreDriversAgentIT {
   private static final String APP = "com.example.shop.PlainJdbcApp";
 
   static Stream<Arguments> jdksAndDrivers() {
-    return ForkedJvm.jdks().stream().flatMap(jdk -> Stream.of("hsqldb", "sqlite")
+    List<Named<String>> drivers = new java.util.ArrayList<>(List.of(Named.of("hsqldb", "hsqldb"),
+        Named.of("sqlite", "sqlite"), Named.of("derby", "derby")));
+    String mariaDb = Databases.mariaDbUrl();
+    if (mariaDb != null) {
+      drivers.add(Named.of("mariadb", mariaDb));
+    }
+    return ForkedJvm.jdks().stream().flatMap(jdk -> drivers.stream()
         .map(driver -> Arguments.of(Named.of(jdk.getFileName().toString(), jdk), driver)));
   }
 

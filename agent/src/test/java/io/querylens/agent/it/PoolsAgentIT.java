@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The agent on real connection pools (HikariCP, Apache DBCP2, Tomcat JDBC) and on {@code DriverManager}, in forked
+ * The agent on real connection pools (HikariCP, Apache DBCP2, Tomcat JDBC, c3p0) and on {@code DriverManager}, in forked
  * JVMs: pool exhaustion with the holders' call site, a leak and its follow-up, and nothing for light use.
  */
 class PoolsAgentIT {
@@ -35,11 +35,11 @@ class PoolsAgentIT {
   }
 
   static Stream<Arguments> pools() {
-    return poolsJdksAndDatabases(List.of("hikari", "dbcp2", "tomcat"));
+    return poolsJdksAndDatabases(List.of("hikari", "dbcp2", "tomcat", "c3p0"));
   }
 
   static Stream<Arguments> poolsAndDriverManager() {
-    return poolsJdksAndDatabases(List.of("hikari", "dbcp2", "tomcat", "drivermanager"));
+    return poolsJdksAndDatabases(List.of("hikari", "dbcp2", "tomcat", "c3p0", "drivermanager"));
   }
 
   @ParameterizedTest(name = "{0} {1} {2}")

@@ -6,6 +6,7 @@ import io.querylens.internal.Diagnostics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +39,8 @@ public final class EndpointReport {
 
   /**
    * A file written at shutdown beside the findings report: {@code configured} if set ({@code none}: nowhere), else the
-   * report's path with {@code suffix} for its {@code .jsonl}; null for nowhere.
+   * report's path with {@code suffix} for its {@code .jsonl}; null for nowhere, also when the report is something
+   * other than a regular file ({@code /dev/stdout}, a pipe): nothing is written beside a device.
    */
   static Path besideReport(String configured, String findingsReport, String suffix) {
     if (configured != null && !configured.isBlank()) {
@@ -48,6 +50,14 @@ public final class EndpointReport {
       return null;
     }
     String base = findingsReport.trim();
+    try {
+      Path report = Path.of(base);
+      if (Files.exists(report, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(report, LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+    } catch (RuntimeException oddPath) {
+      return null;
+    }
     return Path.of((base.endsWith(".jsonl") ? base.substring(0, base.length() - 6) : base) + suffix);
   }
 

@@ -62,6 +62,10 @@ class EndpointStatsTest {
     assertThat(EndpointReport.pathFor(null, "findings.txt")).isEqualTo(Path.of("findings.txt.endpoints.jsonl"));
     assertThat(EndpointReport.pathFor("none", "findings.jsonl")).isNull();
     assertThat(EndpointReport.pathFor(null, null)).isNull();
+    assertThat(EndpointReport.pathFor(null, "/dev/null")).as("nothing beside a device").isNull();
+    assertThat(io.querylens.report.ShapeReport.pathFor(null, "/dev/stdout")).isNull();
+    assertThat(io.querylens.report.ShapeReport.pathFor(null, "out/findings.jsonl"))
+        .isEqualTo(Path.of("out/findings.shapes.jsonl"));
     assertThat(EndpointReport.pathFor("e.jsonl", null)).isEqualTo(Path.of("e.jsonl"));
 
     Endpoints endpoints = new Endpoints();

@@ -66,9 +66,7 @@ class FaultsAndLoadAgentIT {
     Path full = Path.of("/dev/full");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(full), "/dev/full (Linux) plays the full disk");
     ForkedJvm.Result bare = new ForkedJvm.Launch(jdk).withoutAgent().run("com.example.shop.PlainJdbcApp", "nplusone");
-    // The files written beside the report at shutdown are switched off: they would land in /dev.
-    ForkedJvm.Result watched = new ForkedJvm.Launch(jdk)
-        .agentArguments("report=" + full + ",shapes.report=none,endpoints.report=none")
+    ForkedJvm.Result watched = new ForkedJvm.Launch(jdk).agentArguments("report=" + full)
         .run("com.example.shop.PlainJdbcApp", "nplusone");
 
     assertThat(watched.exitCode()).as(watched.toString()).isZero();
@@ -78,6 +76,7 @@ class FaultsAndLoadAgentIT {
         .filter(line -> line.contains("/dev/full") && !line.contains("watching JDBC")).toList();
     assertThat(said).as(watched.toString()).singleElement().asString().startsWith("[querylens] ")
         .contains("No space left on device");
+    assertThat(Path.of("/dev/full.shapes.jsonl")).as("nothing written beside a device").doesNotExist();
     assertThat(watched.stdout()).as("the finding still reaches the application's log")
         .contains("WARN querylens.n-plus-one - N+1: 40 executions of [select p.id, p.bio from profiles p");
   }

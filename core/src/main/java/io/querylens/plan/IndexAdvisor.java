@@ -271,6 +271,11 @@ public final class IndexAdvisor implements AutoCloseable {
     } catch (SQLException | RuntimeException cannotPlan) {
       // The database's to say (a parameter type it cannot infer, a table dropped since): not querylens' error.
       return;
+    } catch (LinkageError applicationGone) {
+      // The driver can no longer load its own classes: its web application was undeployed (its class loader closed)
+      // after the statement ran. Not querylens' error either; its driver is not asked again.
+      unsupported.add(source);
+      return;
     }
     for (IndexAdvice each : advice) {
       request.onAdvice().accept(each);

@@ -5,6 +5,7 @@ import io.querylens.internal.Diagnostics;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -29,7 +30,21 @@ public final class SpanEvents {
   private static final MethodHandles.Lookup LOOKUP = MethodHandles.publicLookup();
   private static final Tracing NONE = new Tracing(null, null, null, null, null, null, null, null);
 
-  private final Map<ClassLoader, Tracing> byLoader = new WeakHashMap<>();
+  /**
+   * Per class loader, the OpenTelemetry it sees: {@link #NONE}, or its {@code Span} class, held weakly (its loader keeps
+   * it while it lives), whose API is in {@link #BY_SPAN_TYPE}. Not the API itself: found in a web application's own
+   * OpenTelemetry, it holds method handles of that application's classes, hence its class loader, and a value that
+   * reaches its weak key keeps the entry, and the undeployed application with it, for good.
+   */
+  private final Map<ClassLoader, Object> byLoader = new WeakHashMap<>();
+
+  /** The API of each OpenTelemetry {@code Span} class, kept by that class: by its class loader, and no longer. */
+  private static final ClassValue<Tracing> BY_SPAN_TYPE = new ClassValue<>() {
+    @Override
+    protected Tracing computeValue(Class<?> span) {
+      return Tracing.of(span);
+    }
+  };
   private Tracing bootstrap;
 
   /** Adds {@code detection} to the current span, if there is one; never throws. */
@@ -45,7 +60,7 @@ public final class SpanEvents {
   }
 
   private synchronized Tracing tracingFor(ClassLoader loader) {
-    Tracing tracing = loader == null ? null : byLoader.get(loader);
+    Tracing tracing = loader == null ? null : remembered(byLoader.get(loader));
     if (tracing != null) {
       return tracing;
     }
@@ -60,9 +75,17 @@ public final class SpanEvents {
       tracing = bootstrap;
     }
     if (loader != null && byLoader.size() < MAX_LOADERS) {
-      byLoader.put(loader, tracing);
+      byLoader.put(loader, tracing == NONE ? NONE : new WeakReference<Class<?>>(tracing.spanType()));
     }
     return tracing;
+  }
+
+  private static Tracing remembered(Object entry) {
+    if (entry instanceof WeakReference<?> spanType) {
+      Object type = spanType.get();
+      return type == null ? null : BY_SPAN_TYPE.get((Class<?>) type);
+    }
+    return (Tracing) entry;
   }
 
   /** One OpenTelemetry API, as method handles. */
@@ -70,9 +93,20 @@ public final class SpanEvents {
       MethodHandle current, MethodHandle spanContext, MethodHandle isValid, MethodHandle attributes,
       MethodHandle putText, MethodHandle putLong, MethodHandle build, MethodHandle addEvent) {
 
+    /** The API {@code loader} sees under the package prefix {@code api}, or NONE. */
     static Tracing find(ClassLoader loader, String api) {
       try {
-        Class<?> span = Class.forName(api + "trace.Span", false, loader);
+        return BY_SPAN_TYPE.get(Class.forName(api + "trace.Span", false, loader));
+      } catch (ClassNotFoundException | LinkageError absent) {
+        return NONE;
+      }
+    }
+
+    /** The API {@code span} belongs to, from the class loader that defined it, or NONE. */
+    static Tracing of(Class<?> span) {
+      String api = span.getName().substring(0, span.getName().length() - "trace.Span".length());
+      ClassLoader loader = span.getClassLoader();
+      try {
         Class<?> context = Class.forName(api + "trace.SpanContext", false, loader);
         Class<?> attributes = Class.forName(api + "common.Attributes", false, loader);
         Class<?> builder = Class.forName(api + "common.AttributesBuilder", false, loader);
@@ -92,6 +126,10 @@ public final class SpanEvents {
             + unusable + ")");
         return NONE;
       }
+    }
+
+    Class<?> spanType() {
+      return current.type().returnType();
     }
 
     void addEvent(Detection detection) throws Throwable {

@@ -94,10 +94,12 @@ public final class FaultsApp {
       try (Connection killer = Db.connect(); Statement statement = killer.createStatement()) {
         statement.execute("select pg_terminate_backend(" + pid + ")");
       }
-    } else {
+    } else if (Db.url().startsWith("jdbc:h2:")) {
       try (Statement statement = victim.createStatement()) {
         statement.execute("shutdown");
       }
+    } else {
+      throw new IllegalArgumentException("this scenario kills only H2 or a PostgreSQL backend: " + Db.url());
     }
   }
 }

@@ -12,7 +12,7 @@ import java.util.Set;
 import javax.management.ObjectName;
 
 /**
- * Runs the N+1 feed on H2, waits (up to 15 s) for querylens' MXBean when the agent is there, then prints how many
+ * Runs the N+1 feed on H2, waits (up to 60 s) for querylens' MXBean when the agent is there, then prints how many
  * sockets this JVM listens on (TCP in LISTEN state, or any UDP socket), read from {@code /proc}: Linux only.
  */
 public final class SocketsView {
@@ -26,7 +26,7 @@ public final class SocketsView {
     }
     ObjectName querylens = new ObjectName("querylens:type=QueryLens");
     boolean registered = false;
-    for (int i = 0; i < 150 && !registered && args.length > 0 && args[0].equals("wait-for-mbean"); i++) {
+    for (int i = 0; i < 600 && !registered && args.length > 0 && args[0].equals("wait-for-mbean"); i++) {
       registered = ManagementFactory.getPlatformMBeanServer().isRegistered(querylens);
       Thread.sleep(100);
     }

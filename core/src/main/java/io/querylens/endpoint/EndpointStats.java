@@ -110,8 +110,16 @@ public final class EndpointStats {
     for (int i = Math.max(0, first); i <= last; i++) {
       bins.add(new Distribution.Bin(i, i, exact[i]));
     }
-    for (Distribution.Bin large : largeCounts.distribution().bins()) {
-      bins.add(new Distribution.Bin(large.from() >> SCALE, large.to() >> SCALE, large.count()));
+    List<Distribution.Bin> large = largeCounts.distribution().bins();
+    if (!large.isEmpty() && !bins.isEmpty()) {
+      long gapFrom = last + 1;
+      long gapTo = (large.get(0).from() >> SCALE) - 1;
+      if (gapTo >= gapFrom) {
+        bins.add(new Distribution.Bin(gapFrom, gapTo, 0)); // consecutive, as Distribution promises
+      }
+    }
+    for (Distribution.Bin each : large) {
+      bins.add(new Distribution.Bin(Math.max(EXACT, each.from() >> SCALE), each.to() >> SCALE, each.count()));
     }
     return new Distribution(bins);
   }

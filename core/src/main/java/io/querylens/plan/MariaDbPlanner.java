@@ -61,6 +61,7 @@ final class MariaDbPlanner implements DatabasePlanner {
 
   @Override
   public QueryPlan explain(Connection connection, String sql, boolean bindMarkers) throws SQLException {
+    refuseSeveralStatements(sql);
     String explain = "EXPLAIN FORMAT=JSON " + (bindMarkers ? withPlaceholderValues(sql) : sql);
     boolean mariaDb = name.equals("MariaDB");
     if (mariaDb) {
@@ -74,6 +75,20 @@ final class MariaDbPlanner implements DatabasePlanner {
       }
       try (ResultSet rows = statement.executeQuery(explain)) {
         return parse(rows.next() ? rows.getString(1) : "{}");
+      }
+    }
+  }
+
+  /**
+   * Defence in depth: the text sent is the application's own statement, and a {@code ;} before its end would make an
+   * EXPLAIN of the first and a plain run of the next (on a connection that allows several statements). The statement's
+   * shape was parsed as one SELECT; the raw text is checked too.
+   */
+  static void refuseSeveralStatements(String sql) throws SQLException {
+    List<SqlLexer.Token> tokens = SqlLexer.tokenize(sql);
+    for (int i = 0; i < tokens.size(); i++) {
+      if (tokens.get(i).isPunct(';') && i < tokens.size() - 1) {
+        throw new SQLException("not planned: more than one statement");
       }
     }
   }

@@ -65,8 +65,8 @@ public final class TrackedPool {
   final AtomicInteger acquiring = new AtomicInteger();
   private volatile int peakInUse;
   private volatile int peakAcquiring;
-  /** The peak since the worker last added a point to the timeline (it resets it). */
-  private volatile int tickPeakInUse;
+  /** The peak since the worker last added a point to the timeline (it resets it to what is out then). */
+  private final AtomicInteger tickPeakInUse = new AtomicInteger();
   private final PoolTimeline timeline = new PoolTimeline(System.nanoTime());
   private final AtomicLong longestWaitNanos = new AtomicLong();
   final LatencyHistogram waits = new LatencyHistogram();
@@ -182,9 +182,9 @@ public final class TrackedPool {
    * millisecond or more), and starts the next tick's peak from what is out now. Worker, after counting the waiting.
    */
   void addToTimeline(long nowNanos) {
-    int inUsePeak = tickPeakInUse;
-    tickPeakInUse = inUse.get();
-    timeline.add(nowNanos, Math.max(inUsePeak, tickPeakInUse), waitingThreads);
+    int out = inUse.get();
+    int inUsePeak = tickPeakInUse.getAndSet(out);
+    timeline.add(nowNanos, Math.max(inUsePeak, out), waitingThreads);
   }
 
   /** How long {@code getConnection()} took. */
@@ -216,8 +216,9 @@ public final class TrackedPool {
     if (now > peakInUse) {
       peakInUse = now;
     }
-    if (now > tickPeakInUse) {
-      tickPeakInUse = now;
+    int tickPeak = tickPeakInUse.get();
+    while (now > tickPeak && !tickPeakInUse.compareAndSet(tickPeak, now)) { // written only when it grows
+      tickPeak = tickPeakInUse.get();
     }
   }
 

@@ -6,7 +6,6 @@ import io.querylens.internal.Diagnostics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,7 +39,8 @@ public final class EndpointReport {
   /**
    * A file written at shutdown beside the findings report: {@code configured} if set ({@code none}: nowhere), else the
    * report's path with {@code suffix} for its {@code .jsonl}; null for nowhere, also when the report is something
-   * other than a regular file ({@code /dev/stdout}, a pipe): nothing is written beside a device.
+   * other than a regular file ({@code /dev/stdout}, a pipe, anything under {@code /dev} or {@code /proc}): nothing is
+   * written beside a device.
    */
   static Path besideReport(String configured, String findingsReport, String suffix) {
     if (configured != null && !configured.isBlank()) {
@@ -51,9 +51,11 @@ public final class EndpointReport {
     }
     String base = findingsReport.trim();
     try {
-      Path report = Path.of(base);
-      if (Files.exists(report, LinkOption.NOFOLLOW_LINKS) && !Files.isRegularFile(report, LinkOption.NOFOLLOW_LINKS)) {
-        return null;
+      Path report = Path.of(base).toAbsolutePath();
+      Path parent = report.getParent();
+      boolean special = parent != null && (parent.startsWith("/dev") || parent.startsWith("/proc"));
+      if (special || Files.exists(report) && !Files.isRegularFile(report)) {
+        return null; // a device or a pipe (a symbolic link to a regular file is fine)
       }
     } catch (RuntimeException oddPath) {
       return null;

@@ -121,12 +121,14 @@ public final class FleetReport {
   static List<Source> read(List<Path> files, PrintStream err) throws IOException {
     Map<String, Source> byName = new LinkedHashMap<>();
     List<Path> toRead = new ArrayList<>();
-    for (Path file : files) {
+    for (Path given : files) {
+      Path file = given.normalize();
       add(toRead, file);
-      String name = sourceName(file);
-      if (file.toString().equals(name + ".jsonl")) {
-        add(toRead, Path.of(name + ".endpoints.jsonl"), true);
-        add(toRead, Path.of(name + ".shapes.jsonl"), true);
+      String path = file.toString();
+      if (!path.endsWith(".endpoints.jsonl") && !path.endsWith(".shapes.jsonl")) {
+        // The files querylens writes beside a report, by the rule it writes them with.
+        add(toRead, EndpointReport.pathFor(null, path), true);
+        add(toRead, ShapeReport.pathFor(null, path), true);
       }
     }
     for (Path file : toRead) {
@@ -179,7 +181,7 @@ public final class FleetReport {
   }
 
   private static void add(List<Path> toRead, Path file, boolean onlyIfThere) {
-    if (!onlyIfThere || Files.isRegularFile(file)) {
+    if (file != null && (!onlyIfThere || Files.isRegularFile(file))) {
       add(toRead, file);
     }
   }
@@ -226,7 +228,8 @@ public final class FleetReport {
    */
   static double lostMillis(Map<String, Object> finding, Source source) {
     if ("CHATTY_REQUEST".equals(finding.get("type")) && finding.get("unit") instanceof String unit) {
-      double endpoint = source.endpointMillis(unit.startsWith("request ") ? unit.substring(8) : unit);
+      // "request GET /x" or "scope nightly-import": the endpoint is the name after the unit's kind
+      double endpoint = source.endpointMillis(unit.substring(unit.indexOf(' ') + 1));
       if (endpoint >= 0) {
         return endpoint;
       }
@@ -285,7 +288,11 @@ public final class FleetReport {
     }
     for (Problem problem : problems) {
       String severity = problem.text("severity");
-      html.append("<article class=\"finding ").append(severity.toLowerCase(Locale.ROOT))
+      html.append("<article class=\"finding ").append(switch (severity) {
+        case "ERROR" -> "error";
+        case "WARN" -> "warn";
+        default -> "info"; // the file is input from elsewhere: only known words reach the markup
+      })
           .append("\"><h3><span class=\"badge\">").append(HtmlReport.escape(severity)).append("</span> ")
           .append(HtmlReport.escape(problem.text("type"))).append("</h3><p class=\"meta\">")
           .append(problem.lostMillis() > 0 ? millis(problem.lostMillis()) + " of database time &middot; " : "")

@@ -175,7 +175,8 @@ public final class HtmlReport {
       cell(html, SqlText.millisValue(stats.p95Nanos()));
       cell(html, SqlText.millisValue(stats.p99Nanos()));
       cell(html, SqlText.millisValue(stats.maxNanos()));
-      html.append("<td>").append(charted++ < CHARTED_SHAPES
+      html.append("<td data-v=\"").append(SqlText.millisValue(stats.p95Nanos())).append("\">")
+          .append(charted++ < CHARTED_SHAPES
           ? SvgChart.bars(row.shape().stats().latency(), "executions", HtmlReport::duration, true) : "")
           .append("</td>");
       cell(html, stats.failures());
@@ -315,20 +316,24 @@ public final class HtmlReport {
   static final String ERRORS = "window.onerror=function(message){var root=document.documentElement;"
       + "root.dataset.errors=(root.dataset.errors||'')+message+';';};";
 
-  /** Sorts a table by a clicked header, and filters the shapes table. */
+  /**
+   * Sorts a table by a clicked header (a cell's {@code data-v} when it has one: a chart sorts by its p95), and filters
+   * the shapes table by statement text.
+   */
   static final String SCRIPT = String.join("\n",
+      "function value(cell){return cell.dataset.v!==undefined?cell.dataset.v:cell.textContent;}",
       "document.querySelectorAll('table').forEach(function(table){",
       "  table.querySelectorAll('th').forEach(function(th,column){",
       "    th.addEventListener('click',function(){",
       "      var body=table.tBodies[0],rows=Array.from(body.rows),down=th.dataset.down!=='1';",
       "      th.dataset.down=down?'1':'0';",
       "      rows.sort(function(a,b){",
-      "        var x=a.cells[column].textContent,y=b.cells[column].textContent,nx=parseFloat(x),ny=parseFloat(y);",
+      "        var x=value(a.cells[column]),y=value(b.cells[column]),nx=parseFloat(x),ny=parseFloat(y);",
       "        var c=(isNaN(nx)||isNaN(ny))?x.localeCompare(y):nx-ny;return down?-c:c;});",
       "      rows.forEach(function(row){body.appendChild(row);});});});});",
       "var filter=document.getElementById('filter');",
       "if(filter)filter.addEventListener('input',function(){var text=filter.value.toLowerCase();",
       "  document.querySelectorAll('#shape-table tbody tr').forEach(function(row){",
-      "    row.style.display=row.textContent.toLowerCase().indexOf(text)<0?'none':'';});});",
+      "    row.style.display=row.cells[0].textContent.toLowerCase().indexOf(text)<0?'none':'';});});",
       "document.documentElement.dataset.ready='1';");
 }

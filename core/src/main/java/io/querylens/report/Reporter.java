@@ -43,7 +43,6 @@ public final class Reporter implements DetectionSink {
   private final Suppressions suppressions;
   /** Keys of the suppressed problems, so that their comebacks are not described again (bounded). */
   private final Set<String> suppressedKeys = new HashSet<>();
-  private long suppressed;
 
   private static final long HOLD_MILLIS = 1_000;
   private static final long PLAN_HOLD_MILLIS = 10_000;
@@ -126,6 +125,9 @@ public final class Reporter implements DetectionSink {
       }
     }
     Finding finding = detection.detector().describe(detection, analyzer);
+    if (suppressed(detection, finding)) {
+      return; // before the overlaps: what it would explain is still reported on its own
+    }
     List<String> explains = detection.shape() == null ? List.of()
         : FindingOverlaps.explainedKeys(detection.type(), detection.shape().sql());
     for (String key : explains) {
@@ -165,14 +167,22 @@ public final class Reporter implements DetectionSink {
     }
   }
 
+  /**
+   * Whether the user suppressed {@code finding}; remembers its key (up to as many as distinct problems are kept; past
+   * that, a comeback is described and suppressed again, and not counted twice).
+   */
+  private boolean suppressed(Detection detection, Finding finding) {
+    if (suppressions.isEmpty() || !suppressions.suppresses(finding)) {
+      return false;
+    }
+    if (suppressedKeys.size() < maxProblems) {
+      suppressedKeys.add(detection.problemKey());
+    }
+    return true;
+  }
+
   private void emit(Detection detection, Finding finding) {
-    if (!suppressions.isEmpty() && suppressions.suppresses(finding)) {
-      if (suppressedKeys.add(detection.problemKey())) {
-        suppressed++;
-        if (suppressedKeys.size() >= maxProblems) {
-          suppressedKeys.clear(); // bounded: a comeback of a forgotten one is only described (and suppressed) again
-        }
-      }
+    if (suppressed(detection, finding)) {
       return;
     }
     synchronized (problems) {
@@ -198,7 +208,7 @@ public final class Reporter implements DetectionSink {
 
   /** Distinct problems kept from the sinks by the {@code suppress} setting. Worker thread (or after it stopped). */
   public long suppressed() {
-    return suppressed;
+    return suppressedKeys.size();
   }
 
   /** Every distinct problem reported so far, in the order found. */

@@ -30,7 +30,8 @@ public final class ShapeStats {
 
   static final int ENDPOINT_SLOTS = 6;
   private static final int FIRST_ROW_SAMPLES = 4;
-  private static final long ROW_SAMPLE_MASK = 63;
+  /** The top 6 bits of the hash: one in 64. */
+  private static final int ROW_SAMPLE_SHIFT = 58;
   private static final VarHandle ENDPOINTS;
   private static final VarHandle ROWS;
 
@@ -79,15 +80,16 @@ public final class ShapeStats {
 
   /**
    * Whether to read the rows of this execution (a query that did not fail): the first few executions of the shape,
-   * then about one in 64, picked by the low bits of its duration, so that the reflective read costs nothing on most
-   * executions. Stops asking once a few reads came back unknown (a driver whose rows cannot be read).
+   * then about one in 64, picked by a hash of its duration (mixed, so that a clock ticking in 100 ns or 1 µs steps
+   * picks as often as one ticking in nanoseconds), so that the reflective read costs nothing on most executions.
+   * Stops asking once a few reads came back unknown (a driver whose rows cannot be read).
    */
   public boolean wantsRowSample(long nanos) {
     RowSamples samples = rows;
     if (samples == null || samples.attempts.get() < FIRST_ROW_SAMPLES) {
       return true;
     }
-    return (nanos & ROW_SAMPLE_MASK) == 0 && samples.samples.get() > 0;
+    return (nanos * 0x9E3779B97F4A7C15L) >>> ROW_SAMPLE_SHIFT == 0 && samples.samples.get() > 0;
   }
 
   /** One execution's rows, read because {@link #wantsRowSample} said so; -1 (unknown) only counts the attempt. */

@@ -189,6 +189,14 @@ class IndexCandidatesTest {
   }
 
   @Test
+  void mariaDbNeverPlansTextHoldingASecondStatement() throws Exception {
+    MariaDbPlanner.refuseSeveralStatements("select id from t where a = ?;");
+    MariaDbPlanner.refuseSeveralStatements("select ';' from t -- ; delete from t");
+    assertThatThrownBy(() -> MariaDbPlanner.refuseSeveralStatements("select id from t; delete from t"))
+        .isInstanceOf(java.sql.SQLException.class).hasMessage("not planned: more than one statement");
+  }
+
+  @Test
   void mariaDbAndMySqlJsonPlansGiveFullScansWhereverTheyNest() {
     QueryPlan mariaDb = MariaDbPlanner.parse("""
         {"query_block": {"select_id": 1, "nested_loop": [

@@ -80,6 +80,25 @@ class FleetReportOnDatabasesTest {
   }
 
   @Test
+  void aHostileLineIsEscapedAndTheFilesBesideAReportNotNamedJsonlAreRead() throws Exception {
+    Path log = directory.resolve("findings.log");
+    Files.writeString(log, "{\"type\":\"SLOW_QUERY\",\"severity\":\"x\\\"><script>alert(1)</script>\","
+        + "\"sql\":\"select 1 from t where a < ?\",\"fingerprint\":\"0000000000000001\",\"count\":1,"
+        + "\"callSite\":\"A.b(A.java:1)\",\"message\":\"<img src=x>\",\"suggestion\":\"s\"}\n");
+    Files.writeString(directory.resolve("findings.log.shapes.jsonl"),
+        "{\"sql\":\"select 1 from t where a < ?\",\"executions\":7,\"totalMs\":70.0,\"p95Ms\":12.0}\n");
+    Path fleet = directory.resolve("hostile.html");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+    assertThat(FleetReport.run(List.of(log.toString(), "-o", fleet.toString()), quiet, quiet)).isZero();
+
+    String html = Files.readString(fleet);
+    assertThat(html).doesNotContain("<script>alert").doesNotContain("<img src=x>")
+        .contains("<article class=\"finding info\">").contains("&lt;img src=x&gt;")
+        .contains("70 ms of database time").contains("select 1 from t where a &lt; ?");
+  }
+
+  @Test
   void aFileThatCannotBeReadOrBadArgumentsSayWhatIsWrongInOneLine() throws Exception {
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream errors = new PrintStream(err, true, StandardCharsets.UTF_8);

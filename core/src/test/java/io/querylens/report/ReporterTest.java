@@ -266,4 +266,24 @@ class ReporterTest {
         .containsExactly(FindingType.MISSING_INDEX, FindingType.SLOW_QUERY);
     assertThat(reporter.findings().get(1).sql()).isEqualTo("select id from other where a = ?");
   }
+
+  @Test
+  void aSuppressedFindingExplainsNothingAwaySoWhatItWouldFoldInIsReportedOnItsOwn() {
+    RecordingSink sink = new RecordingSink();
+    Reporter reporter = new Reporter(List.of(sink), analyzer, 100, 100,
+        new Suppressions(List.of("MISSING_INDEX")));
+    String scan = "select id from parcels where carrier_id = ?";
+
+    reporter.report(detection(FindingType.SLOW_QUERY, Severity.ERROR, scan, 1_300));
+    reporter.drain();
+    reporter.report(detection(FindingType.MISSING_INDEX, Severity.WARN, scan, 0));
+    reporter.drainAll();
+
+    assertThat(reporter.findings()).as("the deliberate full scan is silenced; its 1.3 s run is not")
+        .singleElement().satisfies(finding -> assertThat(finding.type()).isEqualTo(FindingType.SLOW_QUERY));
+    assertThat(reporter.suppressed()).isEqualTo(1);
+    reporter.report(detection(FindingType.MISSING_INDEX, Severity.WARN, scan, 0));
+    reporter.drainAll();
+    assertThat(reporter.suppressed()).as("the same problem again is not counted twice").isEqualTo(1);
+  }
 }

@@ -44,10 +44,14 @@ class DistributionTest {
 
     assertThat(bins.subList(0, 3)).containsExactly(new Distribution.Bin(49, 49, 1), new Distribution.Bin(50, 50, 0),
         new Distribution.Bin(51, 51, 2));
-    assertThat(bins).hasSize(4);
-    assertThat(bins.get(3).count()).isEqualTo(1);
-    assertThat(bins.get(3).from()).isLessThanOrEqualTo(1_000);
-    assertThat(bins.get(3).to()).isGreaterThanOrEqualTo(1_000);
+    assertThat(bins).as("51, then an empty bin up to the large count's bucket, then that bucket").hasSize(5);
+    assertThat(bins.get(3).count()).isZero();
+    assertThat(bins.get(4).count()).isEqualTo(1);
+    assertThat(bins.get(4).from()).isLessThanOrEqualTo(1_000);
+    assertThat(bins.get(4).to()).isGreaterThanOrEqualTo(1_000);
+    for (int i = 1; i < bins.size(); i++) {
+      assertThat(bins.get(i).from()).as("consecutive").isEqualTo(bins.get(i - 1).to() + 1);
+    }
   }
 
   @Test
@@ -73,8 +77,11 @@ class DistributionTest {
     stats.recordRows(20);
     stats.recordRows(20);
     assertThat(stats.rows()).isEqualTo(new ShapeStats.RowFigures(4, 20.0, 30));
-    assertThat(stats.wantsRowSample(64 * 1_000)).isTrue();
-    assertThat(stats.wantsRowSample(64 * 1_000 + 1)).isFalse();
+    long picked = 0;
+    for (long nanos = 100; nanos <= 6_400_000; nanos += 100) { // a clock ticking in 100 ns steps
+      picked += stats.wantsRowSample(nanos) ? 1 : 0;
+    }
+    assertThat(picked).as("about one in 64 of 64,000 executions").isBetween(800L, 1_200L);
 
     ShapeStats unknown = new ShapeStats();
     for (int i = 0; i < 4; i++) {

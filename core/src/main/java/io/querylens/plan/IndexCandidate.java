@@ -135,9 +135,22 @@ public record IndexCandidate(
         ? identifier(stored.toLowerCase(Locale.ROOT), quote) : identifier(stored, quote);
   }
 
+  /**
+   * Words reserved in PostgreSQL or MySQL/MariaDB that are also plausible table or column names, beyond the lexer's
+   * keywords: quoted in DDL (quoting a lower-case name that needs none is harmless, leaving a reserved one bare is a
+   * syntax error in the DDL a user copies).
+   */
+  private static final java.util.Set<String> RESERVED_NAMES = java.util.Set.of("user", "desc", "asc", "index",
+      "range", "rows", "rank", "check", "interval", "key", "keys", "column", "table", "default", "references",
+      "primary", "unique", "constraint", "grant", "analyze", "analyse", "current_user", "session_user", "window",
+      "over", "partition", "condition", "usage", "value", "values", "to", "do", "both", "leading", "trailing", "fetch",
+      "read", "release", "schema", "database", "div", "mod", "change", "match", "option", "load", "lock", "long",
+      "signal", "sql", "return", "order", "group", "limit", "offset", "by", "all", "any", "some");
+
   /** {@code name} as SQL: bare when it is a plain lower-case identifier and no keyword, else quoted with {@code quote}. */
   static String identifier(String name, char quote) {
     String doubled = String.valueOf(quote) + quote;
-    return name.matches("[a-z_][a-z0-9_$]*") && !SqlLexer.isKeyword(name) ? name : quote + name.replace(String.valueOf(quote), doubled) + quote;
+    boolean bare = name.matches("[a-z_][a-z0-9_$]*") && !SqlLexer.isKeyword(name) && !RESERVED_NAMES.contains(name);
+    return bare ? name : quote + name.replace(String.valueOf(quote), doubled) + quote;
   }
 }

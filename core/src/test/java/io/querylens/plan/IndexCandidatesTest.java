@@ -189,6 +189,15 @@ class IndexCandidatesTest {
   }
 
   @Test
+  void reservedWordsAreQuotedInTheDdlAndPlainNamesAreNot() {
+    assertThat(IndexCandidate.identifier("user", '"')).isEqualTo("\"user\"");
+    assertThat(IndexCandidate.identifier("desc", '`')).isEqualTo("`desc`");
+    assertThat(IndexCandidate.identifier("rows", '`')).isEqualTo("`rows`");
+    assertThat(IndexCandidate.identifier("customer_email", '"')).isEqualTo("customer_email");
+    assertThat(IndexCandidate.identifier("Orders", '`')).isEqualTo("`Orders`");
+  }
+
+  @Test
   void mariaDbNeverPlansTextHoldingASecondStatement() throws Exception {
     MariaDbPlanner.refuseSeveralStatements("select id from t where a = ?;");
     MariaDbPlanner.refuseSeveralStatements("select ';' from t -- ; delete from t");

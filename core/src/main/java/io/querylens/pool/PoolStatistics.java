@@ -17,11 +17,13 @@ import java.util.Locale;
  * @param peakWaiting most threads inside {@code getConnection()} at once
  * @param timeouts acquisitions that gave up waiting
  * @param failures acquisitions that threw (timeouts included)
+ * @param number the pool's number, in the order querylens first saw the pools (names may repeat: two applications'
+ *     {@code HikariPool-1})
  */
 public record PoolStatistics(
     String name, PoolKind kind, int size, long acquisitions, long waitP50Nanos, long waitP95Nanos,
     long waitP99Nanos, long waitMaxNanos, long heldP50Nanos, long heldP95Nanos, long heldMaxNanos, int peakInUse,
-    int peakWaiting, long timeouts, long failures) {
+    int peakWaiting, long timeouts, long failures, int number) {
 
   public static PoolStatistics of(TrackedPool pool) {
     long waitMax = pool.longestWaitNanos();
@@ -29,7 +31,7 @@ public record PoolStatistics(
     return new PoolStatistics(pool.name(), pool.kind(), pool.readings().max(), pool.acquisitions(),
         pool.waits().valueAt(0.50, waitMax), pool.waits().valueAt(0.95, waitMax), pool.waits().valueAt(0.99, waitMax),
         waitMax, pool.usage().valueAt(0.50, heldMax), pool.usage().valueAt(0.95, heldMax), heldMax,
-        pool.peakInUse(), pool.peakAcquiring(), pool.timeouts(), pool.failures());
+        pool.peakInUse(), pool.peakAcquiring(), pool.timeouts(), pool.failures(), pool.number());
   }
 
   /** One line: {@code HikariPool-1 (HikariCP, max 10): 1,204 taken; wait p50 0.0 ms ...}. */

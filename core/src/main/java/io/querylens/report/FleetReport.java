@@ -203,7 +203,7 @@ public final class FleetReport {
     for (Source source : sources) {
       for (Map<String, Object> finding : source.findings()) {
         byFingerprint.computeIfAbsent(String.valueOf(finding.get("fingerprint")), key -> new LinkedHashMap<>())
-            .putIfAbsent(source.name(), finding);
+            .put(source.name(), finding); // a report appended over several runs: the latest line wins
       }
     }
     Map<String, Source> sourceByName = new LinkedHashMap<>();
@@ -277,7 +277,7 @@ public final class FleetReport {
         .append("<title>querylens fleet report</title><style>").append(HtmlReport.STYLE).append("</style><script>")
         .append(HtmlReport.ERRORS).append("</script></head><body>\n<header><h1>querylens fleet report</h1><p>")
         .append(HtmlReport.escape(at.toString())).append(" &middot; ")
-        .append(String.format(Locale.ROOT, "%d %s, %d findings, %d distinct %s", sources.size(),
+        .append(String.format(Locale.ROOT, "%d %s, %d finding lines, %d distinct %s", sources.size(),
             sources.size() == 1 ? "source" : "sources", findings, problems.size(),
             problems.size() == 1 ? "problem" : "problems"))
         .append("</p></header>\n");

@@ -47,12 +47,12 @@ public final class HtmlReport {
    * @param pools the pools that handed out connections
    * @param config the settings of the run
    * @param statementsPerRequest each endpoint's requests by how many statements they ran
-   * @param poolTimelines each pool's connections in use and threads waiting over time, by pool name
+   * @param poolTimelines each pool's connections in use and threads waiting over time, by pool number
    */
   public record Data(
       String version, long statements, List<Reporter.Problem> problems, List<StatementShape> shapes,
       List<EndpointSummary> endpoints, List<PoolStatistics> pools, QueryLensConfig config,
-      Map<String, Distribution> statementsPerRequest, Map<String, List<PoolTimeline.Point>> poolTimelines) {}
+      Map<String, Distribution> statementsPerRequest, Map<Integer, List<PoolTimeline.Point>> poolTimelines) {}
 
   /** Shapes that get a latency chart in the table: the most costly; the others' rows stay light. */
   static final int CHARTED_SHAPES = 200;
@@ -60,17 +60,6 @@ public final class HtmlReport {
   static final int CHARTED_ENDPOINTS = 12;
   /** Endpoints listed for a shape in the table. */
   private static final int LISTED_ENDPOINTS = 3;
-
-  /** A shape with its statistics, read once. */
-  record ShapeRow(StatementShape shape, ShapeStats.Snapshot stats) {}
-
-  /** Every shape that ran, most total time first. */
-  static List<ShapeRow> shapeRows(List<StatementShape> shapes) {
-    return shapes.stream().map(shape -> new ShapeRow(shape, shape.stats().snapshot()))
-        .filter(row -> row.stats().executions() > 0)
-        .sorted(Comparator.comparingLong((ShapeRow row) -> row.stats().totalNanos()).reversed())
-        .toList();
-  }
 
   private HtmlReport() {}
 
@@ -120,7 +109,7 @@ public final class HtmlReport {
         .append("</p></header>\n");
 
     html.append("<section id=\"findings\"><h2>Findings, most costly first</h2>\n");
-    List<ShapeRow> rows = shapeRows(data.shapes());
+    List<ShapeRow> rows = ShapeRow.byTotalTime(data.shapes());
     Map<String, ShapeRow> bySql = new HashMap<>();
     rows.forEach(row -> bySql.putIfAbsent(row.shape().sql(), row));
     List<Ranked> ranked = ranked(data, bySql);
@@ -218,7 +207,7 @@ public final class HtmlReport {
       html.append("<section id=\"pools\"><h2>Connections</h2>");
       for (PoolStatistics pool : data.pools()) {
         html.append("<p>").append(escape(pool.line())).append("</p>");
-        List<PoolTimeline.Point> points = data.poolTimelines().getOrDefault(pool.name(), List.of());
+        List<PoolTimeline.Point> points = data.poolTimelines().getOrDefault(pool.number(), List.of());
         if (!points.isEmpty()) {
           html.append("<figure>").append(SvgChart.timeline(points, pool.size()))
               .append("<figcaption><span class=\"key in-use\"></span> connections in use, ")

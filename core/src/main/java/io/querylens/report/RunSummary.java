@@ -6,7 +6,6 @@ import io.querylens.finding.FindingType;
 import io.querylens.pool.PoolStatistics;
 import io.querylens.sql.StatementShape;
 import io.querylens.stats.ShapeStats;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,30 +30,18 @@ public record RunSummary(
     long statements,
     int shapes,
     List<Reporter.Problem> problems,
-    List<ShapeLine> topShapes,
+    List<ShapeRow> topShapes,
     long internalErrors,
     Map<String, Long> drops,
     List<PoolStatistics> pools,
     List<EndpointSummary> endpoints,
     long suppressed) {
 
-  /** One shape in the summary. */
-  public record ShapeLine(String sql, ShapeStats.Snapshot stats) {}
-
-  /** Every shape that ran, with its statistics read once, the most total time first. */
-  public static List<ShapeLine> shapeLines(List<StatementShape> shapes) {
-    return shapes.stream()
-        .map(shape -> new ShapeLine(shape.sql(), shape.stats().snapshot()))
-        .filter(line -> line.stats().executions() > 0)
-        .sorted(Comparator.comparingLong((ShapeLine line) -> line.stats().totalNanos()).reversed())
-        .toList();
-  }
-
   /** Builds a summary from every shape, keeping the {@code top} with the most total time. */
   public static RunSummary of(
       long statements, List<StatementShape> shapes, List<Reporter.Problem> problems, int top, long internalErrors,
       Map<String, Long> drops, List<PoolStatistics> pools, List<EndpointSummary> endpoints, long suppressed) {
-    List<ShapeLine> lines = shapeLines(shapes).stream().limit(top).toList();
+    List<ShapeRow> lines = ShapeRow.byTotalTime(shapes).stream().limit(top).toList();
     return new RunSummary(statements, shapes.size(), problems, lines, internalErrors, drops, pools,
         endpoints.stream().filter(endpoint -> endpoint.statements() > 0).limit(top).toList(), suppressed);
   }
@@ -91,7 +78,7 @@ public record RunSummary(
     if (!topShapes.isEmpty()) {
       text.append("\n  Top statement shapes by total time:");
       int rank = 1;
-      for (ShapeLine line : topShapes) {
+      for (ShapeRow line : topShapes) {
         ShapeStats.Snapshot s = line.stats();
         text.append(String.format(Locale.ROOT, "%n  %2d. %s total, %,d x, mean %s, p50 %s, p95 %s, p99 %s, max %s  [%s]",
             rank++, SqlText.millis(s.totalNanos()), s.executions(), SqlText.millis(s.meanNanos()),

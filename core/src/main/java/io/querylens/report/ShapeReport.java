@@ -24,19 +24,19 @@ public final class ShapeReport {
 
   /** Where the shapes go: {@code configured} if set ({@code none}: nowhere), else beside {@code findingsReport}. */
   public static Path pathFor(String configured, String findingsReport) {
-    return EndpointReport.besideReport(configured, findingsReport, ".shapes.jsonl");
+    return ReportFiles.besideReport(configured, findingsReport, ".shapes.jsonl");
   }
 
   /** Replaces {@code path} with one line per shape that ran; on failure says so once. */
   public static void write(Path path, List<StatementShape> shapes) {
     List<String> lines = new ArrayList<>();
-    for (HtmlReport.ShapeRow row : HtmlReport.shapeRows(shapes)) {
+    for (ShapeRow row : ShapeRow.byTotalTime(shapes)) {
       if (lines.size() == MAX_SHAPES) {
         break;
       }
       lines.add(toJson(row.shape(), row.stats()));
     }
-    EndpointReport.replaceLines(path, lines, "shapes report");
+    ReportFiles.replaceLines(path, lines, "shapes report");
   }
 
   static String toJson(StatementShape shape, ShapeStats.Snapshot stats) {

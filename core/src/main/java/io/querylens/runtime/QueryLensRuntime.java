@@ -273,8 +273,8 @@ public final class QueryLensRuntime {
     Map<String, Distribution> statementsPerRequest = new HashMap<>();
     recorder.endpoints().all().forEach(endpoint -> statementsPerRequest.put(endpoint.name(),
         endpoint.statementsPerRequest()));
-    Map<String, List<PoolTimeline.Point>> timelines = new HashMap<>();
-    recorder.connections().pools().forEach(pool -> timelines.putIfAbsent(pool.name(), pool.timeline().points()));
+    Map<Integer, List<PoolTimeline.Point>> timelines = new HashMap<>();
+    recorder.connections().pools().forEach(pool -> timelines.put(pool.number(), pool.timeline().points()));
     return new HtmlReport.Data(version(), recorder.statementCount(), reporter.problems(),
         shapes.shapesWithPlaceholders(), endpoints, pools, config, statementsPerRequest, timelines);
   }

@@ -81,13 +81,14 @@ class HtmlReportTest {
     lookup.stats().recordRows(3);
     EndpointSummary dashboard = new EndpointSummary("GET /dashboard", 3, 90, 30, 31, 31, 31, 9_000_000, 3_000_000,
         3_000_000, 3_000_000, 3_000_000);
-    PoolStatistics pool = new PoolStatistics("HikariPool-1", PoolKind.HIKARI, 4, 10, 0, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0);
+    PoolStatistics pool =
+        new PoolStatistics("HikariPool-1", PoolKind.HIKARI, 4, 10, 0, 0, 0, 0, 0, 0, 0, 4, 2, 0, 0, 1);
     HtmlReport.Data data = new HtmlReport.Data("querylens 9.9", 31,
         List.of(problem(FindingType.SLOW_QUERY, Severity.WARN, lookup.sql(), null)), List.of(lookup),
         List.of(dashboard), List.of(pool), QueryLensConfig.defaults(),
         Map.of("GET /dashboard", new Distribution(List.of(new Distribution.Bin(29, 29, 1),
             new Distribution.Bin(30, 30, 0), new Distribution.Bin(31, 31, 2)))),
-        Map.of("HikariPool-1", List.of(new PoolTimeline.Point(0, 1000, 1, 0),
+        Map.of(1, List.of(new PoolTimeline.Point(0, 1000, 1, 0),
             new PoolTimeline.Point(1000, 2000, 4, 2))));
 
     String html = HtmlReport.render(data, Instant.EPOCH);

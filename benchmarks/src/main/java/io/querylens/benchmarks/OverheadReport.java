@@ -89,7 +89,8 @@ public final class OverheadReport {
       case QUERYLENS_RECORDING_ONLY ->
           arguments.add("-javaagent:" + agent + "=summary=never,detectors.disabled="
               + "n-plus-one;slow-query;unbatched-writes;repeated-query;select-star;offset-pagination;"
-              + "connection-leak;pool-exhaustion;missing-index");
+              + "unbounded-result-set;sql-lint;connection-leak;chatty-request;slo-budget;pool-exhaustion;"
+              + "missing-index");
       case P6SPY_QUIET -> arguments.add("-Dp6spy.config.appender=com.p6spy.engine.spy.appender.Slf4JLogger");
       case P6SPY_FILE -> arguments.add("-Dp6spy.config.logfile=" + workDirectory.resolve("spy.log"));
       case FLOOR -> arguments.add("-javaagent:" + floor);

@@ -17,10 +17,32 @@ public final class Detectors {
 
   private final Detector[] detectors;
   private final int[] failures;
+  /**
+   * The indexes of the detectors that implement each application-thread callback: the others' are the interface's
+   * empty defaults, and calling thirteen of those (a megamorphic call each) on every statement and checkout is time
+   * the application pays for nothing.
+   */
+  private final int[] onExecution;
+  private final int[] onAcquisition;
+  private final int[] onRelease;
 
   public Detectors(List<Detector> detectors) {
     this.detectors = detectors.toArray(new Detector[0]);
     this.failures = new int[this.detectors.length];
+    this.onExecution = implementing("onExecution", Execution.class, DetectionSink.class);
+    this.onAcquisition = implementing("onAcquisition", ConnectionTracker.Outcome.class, DetectionSink.class);
+    this.onRelease = implementing("onRelease", Checkout.class, DetectionSink.class);
+  }
+
+  /** The indexes of the detectors whose class declares (overrides) the callback {@code name}. */
+  private int[] implementing(String name, Class<?>... parameters) {
+    return java.util.stream.IntStream.range(0, detectors.length).filter(i -> {
+      try {
+        return detectors[i].getClass().getMethod(name, parameters).getDeclaringClass() != Detector.class;
+      } catch (NoSuchMethodException | RuntimeException cannotTell) {
+        return true; // call it, to be safe
+      }
+    }).toArray();
   }
 
   public List<Detector> all() {
@@ -28,7 +50,7 @@ public final class Detectors {
   }
 
   public void onExecution(Execution execution, DetectionSink sink) {
-    for (int i = 0; i < detectors.length; i++) {
+    for (int i : onExecution) {
       if (failures[i] < MAX_FAILURES) {
         try {
           detectors[i].onExecution(execution, sink);
@@ -45,7 +67,7 @@ public final class Detectors {
 
   /** On application threads, like {@link #onExecution}: a plain loop, no lambda to allocate. */
   public void onAcquisition(ConnectionTracker.Outcome acquisition, DetectionSink sink) {
-    for (int i = 0; i < detectors.length; i++) {
+    for (int i : onAcquisition) {
       if (failures[i] < MAX_FAILURES) {
         try {
           detectors[i].onAcquisition(acquisition, sink);
@@ -57,7 +79,7 @@ public final class Detectors {
   }
 
   public void onRelease(Checkout checkout, DetectionSink sink) {
-    for (int i = 0; i < detectors.length; i++) {
+    for (int i : onRelease) {
       if (failures[i] < MAX_FAILURES) {
         try {
           detectors[i].onRelease(checkout, sink);

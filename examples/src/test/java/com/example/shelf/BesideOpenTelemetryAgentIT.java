@@ -128,10 +128,13 @@ class BesideOpenTelemetryAgentIT {
       command.add(querylens);
     }
     command.addAll(List.of("-jar", Path.of(System.getProperty("querylens.example.jar")).toAbsolutePath().toString()));
-    Process demo = new ProcessBuilder(command).directory(directory.toFile()).redirectErrorStream(true)
-        .redirectOutput(out.toFile()).start();
+    // Two files: the OpenTelemetry agent's exporters print long lines on stderr while Spring Boot logs on stdout, and
+    // one file for both would let a line of one land inside a line of the other.
+    Path err = directory.resolve("err.txt");
+    Process demo = new ProcessBuilder(command).directory(directory.toFile()).redirectOutput(out.toFile())
+        .redirectError(err.toFile()).start();
     assertThat(demo.waitFor(4, TimeUnit.MINUTES)).as("the demo ends by itself").isTrue();
-    String log = Files.readString(out);
+    String log = Files.readString(out) + System.lineSeparator() + Files.readString(err);
     assertThat(demo.exitValue()).as(log).isZero();
     assertThat(log).doesNotContain("internal error");
     return new Run(log, Files.readAllLines(report), Files.readAllLines(directory.resolve("findings.endpoints.jsonl")));

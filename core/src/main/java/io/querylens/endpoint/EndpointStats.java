@@ -80,11 +80,10 @@ public final class EndpointStats {
   public EndpointSummary snapshot() {
     long maxCount = maxStatements.get();
     long maxTime = maxNanos.get();
-    long[] exact = new long[EXACT];
+    long[] exact = readExactCounts();
     long exactTotal = 0;
-    for (int i = 0; i < EXACT; i++) {
-      exact[i] = exactCounts.get(i);
-      exactTotal += exact[i];
+    for (long count : exact) {
+      exactTotal += count;
     }
     long large = largeCounts.count();
     return new EndpointSummary(name, exactTotal + large, totalStatements.sum(),
@@ -99,9 +98,8 @@ public final class EndpointStats {
     List<Distribution.Bin> bins = new ArrayList<>();
     int first = -1;
     int last = -1;
-    long[] exact = new long[EXACT];
+    long[] exact = readExactCounts();
     for (int i = 0; i < EXACT; i++) {
-      exact[i] = exactCounts.get(i);
       if (exact[i] > 0) {
         first = first < 0 ? i : first;
         last = i;
@@ -122,6 +120,15 @@ public final class EndpointStats {
       bins.add(new Distribution.Bin(Math.max(EXACT, each.from() >> SCALE), each.to() >> SCALE, each.count()));
     }
     return new Distribution(bins);
+  }
+
+  /** The requests per exact statement count, read once. */
+  private long[] readExactCounts() {
+    long[] exact = new long[EXACT];
+    for (int i = 0; i < EXACT; i++) {
+      exact[i] = exactCounts.get(i);
+    }
+    return exact;
   }
 
   private long statementsAt(double quantile, long[] exact, long exactTotal, long large, long maxCount) {

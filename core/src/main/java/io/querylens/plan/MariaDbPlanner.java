@@ -98,18 +98,10 @@ final class MariaDbPlanner implements DatabasePlanner {
    * quoted identifiers and comments are left alone (the markers are {@link SqlLexer}'s).
    */
   static String withPlaceholderValues(String sql) {
-    StringBuilder out = new StringBuilder(sql.length() + 16);
-    int copied = 0;
-    List<SqlLexer.Token> tokens = SqlLexer.tokenize(sql);
-    for (int i = 0; i < tokens.size(); i++) {
-      SqlLexer.Token token = tokens.get(i);
-      if (token.type() != SqlLexer.Type.MARKER) {
-        continue;
-      }
-      out.append(sql, copied, token.start()).append(valueFor(tokens, i));
-      copied = token.start() + 1;
-    }
-    return out.append(sql, copied, sql.length()).toString();
+    return SqlLexer.rewriteMarkers(sql, (tokens, i, out) -> {
+      out.append(valueFor(tokens, i));
+      return 1;
+    });
   }
 
   /** The value for the marker at {@code i}: LIMIT's row count, OFFSET's (also {@code LIMIT ?, n}'s first), or '1'. */

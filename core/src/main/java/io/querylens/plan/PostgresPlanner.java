@@ -319,28 +319,16 @@ final class PostgresPlanner implements DatabasePlanner {
   record Numbered(String sql, int markers) {}
 
   static Numbered number(String sql) {
-    StringBuilder out = new StringBuilder(sql.length() + 16);
-    int markers = 0;
-    int copied = 0;
-    List<SqlLexer.Token> tokens = SqlLexer.tokenize(sql);
-    for (int i = 0; i < tokens.size(); i++) {
-      SqlLexer.Token token = tokens.get(i);
-      if (token.type() != SqlLexer.Type.MARKER) {
-        continue;
-      }
-      int at = token.start();
-      out.append(sql, copied, at);
+    int[] markers = {0};
+    String numbered = SqlLexer.rewriteMarkers(sql, (tokens, i, out) -> {
       SqlLexer.Token next = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
-      if (next != null && next.type() == SqlLexer.Type.MARKER && next.start() == at + 1) {
+      if (next != null && next.type() == SqlLexer.Type.MARKER && next.start() == tokens.get(i).start() + 1) {
         out.append('?'); // ??: the JDBC escape of PostgreSQL's ? operator
-        copied = at + 2;
-        i++;
-      } else {
-        out.append('$').append(++markers);
-        copied = at + 1;
+        return 2;
       }
-    }
-    out.append(sql, copied, sql.length());
-    return new Numbered(out.toString(), markers);
+      out.append('$').append(++markers[0]);
+      return 1;
+    });
+    return new Numbered(numbered, markers[0]);
   }
 }

@@ -1,5 +1,6 @@
 package io.querylens.report;
 
+import io.querylens.detect.SqlText;
 import io.querylens.internal.JsonReader;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -261,11 +262,6 @@ public final class FleetReport {
     return object.get(field) instanceof Number number ? number.doubleValue() : 0;
   }
 
-  private static String millis(double millis) {
-    return millis < 10 ? String.format(Locale.ROOT, "%.1f ms", millis)
-        : String.format(Locale.ROOT, "%,d ms", Math.round(millis));
-  }
-
   private static String whole(double value) {
     return String.valueOf(Math.round(value));
   }
@@ -295,7 +291,8 @@ public final class FleetReport {
       })
           .append("\"><h3><span class=\"badge\">").append(HtmlReport.escape(severity)).append("</span> ")
           .append(HtmlReport.escape(problem.text("type"))).append("</h3><p class=\"meta\">")
-          .append(problem.lostMillis() > 0 ? millis(problem.lostMillis()) + " of database time &middot; " : "")
+          .append(problem.lostMillis() > 0
+              ? SqlText.millis(Math.round(problem.lostMillis() * 1_000_000)) + " of database time &middot; " : "")
           .append("in ").append(problem.bySource().size()).append(problem.bySource().size() == 1 ? " source"
               : " sources");
       if (!problem.text("callSite").isEmpty()) {

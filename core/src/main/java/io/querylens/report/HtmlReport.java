@@ -56,8 +56,8 @@ public final class HtmlReport {
 
   /** Shapes that get a latency chart in the table: the most costly; the others' rows stay light. */
   static final int CHARTED_SHAPES = 200;
-  /** Endpoints that get a statements-per-request chart. */
-  static final int CHARTED_ENDPOINTS = 12;
+  /** Endpoints that get a statements-per-request chart: the most costly. */
+  public static final int CHARTED_ENDPOINTS = 12;
   /** Endpoints listed for a shape in the table. */
   private static final int LISTED_ENDPOINTS = 3;
 

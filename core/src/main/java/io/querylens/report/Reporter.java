@@ -159,7 +159,10 @@ public final class Reporter implements DetectionSink {
       if (all || now - each.sinceNanos() >= TimeUnit.MILLISECONDS.toNanos(holdMillis)) {
         waiting.remove();
         try {
-          emit(waited, waited.detector().describe(waited, analyzer));
+          Finding finding = waited.detector().describe(waited, analyzer);
+          if (!suppressed(waited, finding)) {
+            emit(waited, finding);
+          }
         } catch (Throwable failed) {
           Diagnostics.error("reporting a finding", failed);
         }
@@ -181,10 +184,8 @@ public final class Reporter implements DetectionSink {
     return true;
   }
 
+  /** Reports a finding the user did not suppress (each caller asked {@link #suppressed} once). */
   private void emit(Detection detection, Finding finding) {
-    if (suppressed(detection, finding)) {
-      return;
-    }
     synchronized (problems) {
       Problem known = problems.get(detection.problemKey());
       if (known != null) { // held twice before it was reported

@@ -32,17 +32,17 @@ import io.querylens.record.Recorder;
 import io.querylens.report.EndpointReport;
 import io.querylens.report.FindingSink;
 import io.querylens.report.HtmlReport;
-import io.querylens.report.ShapeReport;
-import io.querylens.report.Suppressions;
 import io.querylens.report.JsonLinesFindingSink;
 import io.querylens.report.Reporter;
 import io.querylens.report.RunSummary;
+import io.querylens.report.ShapeReport;
 import io.querylens.report.Slf4jFindingSink;
+import io.querylens.report.Suppressions;
 import io.querylens.sql.ShapeRegistry;
 import io.querylens.sql.SqlAnalyzer;
 import io.querylens.sql.SqlNormalizer;
-import io.querylens.stats.Distribution;
 import io.querylens.sql.StatementShape;
+import io.querylens.stats.Distribution;
 import io.querylens.telemetry.MicrometerMeters;
 import io.querylens.telemetry.QueryLensJmx;
 import io.querylens.telemetry.SpanEvents;
@@ -50,8 +50,10 @@ import io.querylens.telemetry.Telemetry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -270,9 +272,12 @@ public final class QueryLensRuntime {
   }
 
   private HtmlReport.Data htmlData(List<EndpointSummary> endpoints, List<PoolStatistics> pools) {
+    // Only the endpoints the page charts (the most costly first, as endpoints are): not all of up to 1,000.
+    Set<String> charted = new HashSet<>();
+    endpoints.stream().limit(HtmlReport.CHARTED_ENDPOINTS).forEach(endpoint -> charted.add(endpoint.name()));
     Map<String, Distribution> statementsPerRequest = new HashMap<>();
-    recorder.endpoints().all().forEach(endpoint -> statementsPerRequest.put(endpoint.name(),
-        endpoint.statementsPerRequest()));
+    recorder.endpoints().all().stream().filter(endpoint -> charted.contains(endpoint.name()))
+        .forEach(endpoint -> statementsPerRequest.put(endpoint.name(), endpoint.statementsPerRequest()));
     Map<Integer, List<PoolTimeline.Point>> timelines = new HashMap<>();
     recorder.connections().pools().forEach(pool -> timelines.put(pool.number(), pool.timeline().points()));
     return new HtmlReport.Data(version(), recorder.statementCount(), reporter.problems(),

@@ -79,6 +79,32 @@ public final class SqlLexer {
     return Set.copyOf(Arrays.asList(words));
   }
 
+  /** Writes the text for the bind marker at {@code index} of {@code tokens}; returns how many tokens it replaced. */
+  @FunctionalInterface
+  public interface MarkerRewrite {
+    int rewrite(List<Token> tokens, int index, StringBuilder out);
+  }
+
+  /**
+   * {@code sql} with each of its bind markers replaced by what {@code rewrite} writes; quotes, quoted identifiers,
+   * dollar quotes and comments are left as they are (their {@code ?} are not markers).
+   */
+  public static String rewriteMarkers(String sql, MarkerRewrite rewrite) {
+    StringBuilder out = new StringBuilder(sql.length() + 16);
+    int copied = 0;
+    List<Token> tokens = tokenize(sql);
+    for (int i = 0; i < tokens.size(); i++) {
+      if (tokens.get(i).type() != Type.MARKER) {
+        continue;
+      }
+      out.append(sql, copied, tokens.get(i).start());
+      int replaced = rewrite.rewrite(tokens, i, out);
+      i += replaced - 1;
+      copied = tokens.get(i).start() + 1;
+    }
+    return out.append(sql, copied, sql.length()).toString();
+  }
+
   /** Tokenizes {@code sql}; unterminated quotes and comments run to the end. */
   public static List<Token> tokenize(String sql) {
     List<Token> tokens = new ArrayList<>();

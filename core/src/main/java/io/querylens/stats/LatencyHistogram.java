@@ -82,6 +82,16 @@ public final class LatencyHistogram {
     return count;
   }
 
+  /** Every bucket's count, over all stripes, read once. */
+  private long[] snapshot() {
+    AtomicLongArray[] striped = stripes;
+    long[] snapshot = new long[BUCKETS];
+    for (int i = 0; i < BUCKETS; i++) {
+      snapshot[i] = countAt(i, striped);
+    }
+    return snapshot;
+  }
+
   /** What bucket {@code bucket} holds, over all stripes. */
   long bucketCount(int bucket) {
     return countAt(bucket, stripes);
@@ -103,12 +113,10 @@ public final class LatencyHistogram {
    * was recorded.
    */
   public long valueAt(double quantile, long observedMax) {
-    AtomicLongArray[] striped = stripes;
+    long[] snapshot = snapshot();
     long total = 0;
-    long[] snapshot = new long[BUCKETS];
-    for (int i = 0; i < BUCKETS; i++) {
-      snapshot[i] = countAt(i, striped);
-      total += snapshot[i];
+    for (long count : snapshot) {
+      total += count;
     }
     if (total == 0) {
       return 0;
@@ -129,12 +137,10 @@ public final class LatencyHistogram {
 
   /** The recorded durations by bucket (nanoseconds), from the first non-empty bucket to the last. */
   public Distribution distribution() {
-    AtomicLongArray[] striped = stripes;
-    long[] snapshot = new long[BUCKETS];
+    long[] snapshot = snapshot();
     int first = -1;
     int last = -1;
     for (int i = 0; i < BUCKETS; i++) {
-      snapshot[i] = countAt(i, striped);
       if (snapshot[i] > 0) {
         first = first < 0 ? i : first;
         last = i;

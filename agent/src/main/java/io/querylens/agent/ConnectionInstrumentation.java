@@ -69,11 +69,18 @@ final class ConnectionInstrumentation {
     }
   }
 
-  /** {@code close()}. */
+  /** {@code close()}: its end too, so that the closes nested in it (a wrapper's inner connection) count as one. */
   public static final class CloseAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void enter(@Advice.This Object connection) {
-      Hooks.onConnectionClosed(connection);
+    public static Object enter(@Advice.This Object connection) {
+      return Hooks.onConnectionClosed(connection);
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(@Advice.Enter Object token) {
+      if (token != null) {
+        Hooks.afterConnectionClosed(token);
+      }
     }
   }
 }

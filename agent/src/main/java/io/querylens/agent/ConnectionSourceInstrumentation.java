@@ -100,9 +100,17 @@ final class ConnectionSourceInstrumentation {
   /** Tomcat JDBC's {@code ProxyConnection.invoke(proxy, method, args)}: a {@code close()} on the pooled proxy. */
   public static final class TomcatCloseAdvice {
     @Advice.OnMethodEnter(suppress = Throwable.class)
-    public static void enter(@Advice.Argument(0) Object proxy, @Advice.Argument(1) java.lang.reflect.Method method) {
+    public static Object enter(@Advice.Argument(0) Object proxy, @Advice.Argument(1) java.lang.reflect.Method method) {
       if (method != null && method.getName().equals("close") && method.getParameterCount() == 0) {
-        Hooks.onConnectionClosed(proxy);
+        return Hooks.onConnectionClosed(proxy);
+      }
+      return null;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+    public static void exit(@Advice.Enter Object token) {
+      if (token != null) {
+        Hooks.afterConnectionClosed(token);
       }
     }
   }

@@ -72,8 +72,16 @@ public interface HookListener {
   /** {@code Connection.rollback()} is about to run. */
   default void onRollback(Object connection) {}
 
-  /** {@code Connection.close()} is about to run. */
-  default void onConnectionClosed(Object connection) {}
+  /**
+   * {@code Connection.close()} is about to run. Returns a token to hand to {@link #afterConnectionClosed} when the
+   * close has returned or thrown, or null when that is not needed.
+   */
+  default Object onConnectionClosed(Object connection) {
+    return null;
+  }
+
+  /** The {@code close()} whose {@link #onConnectionClosed} returned {@code token} has returned or thrown. */
+  default void afterConnectionClosed(Object token) {}
 
   /**
    * {@code DataSource.getConnection()} or {@code Driver.connect(...)} is about to run. Returns a scope for

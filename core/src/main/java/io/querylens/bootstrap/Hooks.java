@@ -121,8 +121,13 @@ public final class Hooks {
     listener.onRollback(connection);
   }
 
-  public static void onConnectionClosed(Object connection) {
-    listener.onConnectionClosed(connection);
+  /** Returns a token for {@link #afterConnectionClosed}, or null when there is nothing to end. */
+  public static Object onConnectionClosed(Object connection) {
+    return listener.onConnectionClosed(connection);
+  }
+
+  public static void afterConnectionClosed(Object token) {
+    listener.afterConnectionClosed(token);
   }
 
   public static Object beforeGetConnection(Object source) {

@@ -174,8 +174,14 @@ public final class WatchedJdbc {
           // Before the pool's close(), as the agent's advice does: a pool hands the connection to a waiting thread
           // inside close(), and that thread's checkout must not overlap this one's. Also when close() then throws:
           // a pool may fail a rollback after taking the connection back.
-          Hooks.onConnectionClosed(proxy);
-          return call(method, args);
+          Object token = Hooks.onConnectionClosed(proxy);
+          try {
+            return call(method, args);
+          } finally {
+            if (token != null) {
+              Hooks.afterConnectionClosed(token);
+            }
+          }
         default:
           break;
       }

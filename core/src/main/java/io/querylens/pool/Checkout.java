@@ -1,15 +1,31 @@
 package io.querylens.pool;
 
 import io.querylens.callsite.CallSite;
+import io.querylens.internal.IdentityKey;
 import io.querylens.sql.StatementShape;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 
 /**
  * One connection taken from a {@link TrackedPool} and not yet closed: who took it, where, when, and what it ran last.
- * Kept only while the connection is out (and holds the connection weakly), so its cost ends with the checkout.
+ * Kept only while the connection is out, so its cost ends with the checkout. It is itself the weak reference to the
+ * connection the application got (one object per checkout, no identity hash): when the garbage collector clears it,
+ * the connection was dropped without {@code close()}.
  */
-public final class Checkout {
+public final class Checkout extends WeakReference<Object> implements ConnectionTracker.Outcome {
 
-  private final long number;
+  private static final VarHandle CLOSED_NANOS;
+
+  static {
+    try {
+      CLOSED_NANOS = MethodHandles.lookup().findVarHandle(Checkout.class, "closedNanos", long.class);
+    } catch (ReflectiveOperationException impossible) {
+      throw new ExceptionInInitializerError(impossible);
+    }
+  }
+
   private final TrackedPool pool;
   private final CallSite callSite;
   private final String threadName;
@@ -17,8 +33,10 @@ public final class Checkout {
   private final String unitName;
   private final long acquiredNanos;
   private final long waitNanos;
-  /** The connection objects it is known by: the one the application got, and the pool's inside a wrapper. */
-  io.querylens.internal.IdentityKey.Stored[] keys;
+  /** The pool's connection inside a wrapper's (the referent), or null when the application got the pool's own. */
+  private final WeakReference<Object> inner;
+  /** Its keys in the tracker's shared map while it is there (see {@link ThreadConnections}), else null. */
+  IdentityKey.Stored[] sharedKeys;
   private volatile long closedNanos;
   private volatile boolean leakReported;
   // Written by the taking thread around each statement, read racily by the worker: plain fields, no fences per
@@ -33,9 +51,11 @@ public final class Checkout {
   java.util.Properties driverInfo;
 
   Checkout(
-      long number, TrackedPool pool, CallSite callSite, String threadName, Object unit, String unitName,
-      long acquiredNanos, long waitNanos) {
-    this.number = number;
+      Object connection, Object innerConnection, ReferenceQueue<Object> collected, TrackedPool pool, CallSite callSite,
+      String threadName, Object unit, String unitName, long acquiredNanos, long waitNanos) {
+    super(connection, collected);
+    this.inner = innerConnection == null || innerConnection == connection ? null
+        : new WeakReference<>(innerConnection);
     this.pool = pool;
     this.callSite = callSite;
     this.threadName = threadName;
@@ -45,11 +65,29 @@ public final class Checkout {
     this.waitNanos = waitNanos;
   }
 
-  /** Counts checkouts since start: tells two checkouts from one call site apart. */
-  public long number() {
-    return number;
+  /** Whether {@code connection} is this checkout's: the one the application got, or the pool's inside it. */
+  boolean holds(Object connection) {
+    return refersTo(connection) || inner != null && inner.refersTo(connection);
   }
 
+  /** The connection objects it is known by that are still reachable: the application's, then the pool's. */
+  Object[] connections() {
+    Object outer = get();
+    Object pools = inner == null ? null : inner.get();
+    return outer == null ? new Object[0] : pools == null ? new Object[] {outer} : new Object[] {outer, pools};
+  }
+
+  @Override
+  public Checkout checkout() {
+    return this;
+  }
+
+  @Override
+  public boolean timedOut() {
+    return false;
+  }
+
+  @Override
   public TrackedPool pool() {
     return pool;
   }
@@ -101,6 +139,7 @@ public final class Checkout {
   }
 
   /** How long {@code getConnection()} took. */
+  @Override
   public long waitNanos() {
     return waitNanos;
   }
@@ -115,13 +154,12 @@ public final class Checkout {
     return closedNanos != 0;
   }
 
-  /** Marks it closed; true for the one caller that did (a close and the collector's purge may race). */
-  synchronized boolean close(long nowNanos) {
-    if (closedNanos != 0) {
-      return false;
-    }
-    closedNanos = nowNanos == 0 ? 1 : nowNanos;
-    return true;
+  /**
+   * Marks it closed; true for the one caller that did (a close on another thread and the collector's purge may race
+   * with the taking thread's close). One compare-and-set, no lock.
+   */
+  boolean close(long nowNanos) {
+    return closedNanos == 0 && CLOSED_NANOS.compareAndSet(this, 0L, nowNanos == 0 ? 1 : nowNanos);
   }
 
   /** Marks it reported as a leak; true the first time only. */

@@ -15,18 +15,20 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tracks every connection the application takes ({@code DataSource.getConnection()}, {@code Driver.connect}) until it
  * is closed: which pool it came from, how long taking it took, where it was taken, how long it is held.
  *
- * <p>Per checkout this costs two {@code nanoTime} calls, a few counter updates, one walk of the taking thread's stack
- * to its first application frame (a few microseconds) and one entry in a concurrent identity map; per close, one
- * lookup in that map. Connections a pool opens for itself (its own threads, its start-up) are recognised by the
- * pool's classes on the stack and left out. The map holds connections weakly and is bounded: a connection dropped
- * without {@code close()} is noticed when the garbage collector clears it, and past {@code maxOpen} open checkouts new
- * ones are counted as dropped, not tracked.
+ * <p>Per checkout this costs two {@code nanoTime} calls, a few counter updates, one object (the {@link Checkout},
+ * itself the weak reference to the connection) kept in a slot of the taking thread's {@link ThreadConnections}, and
+ * now and then a walk of the stack to the first application frame (see {@link #recordsCallSite}); per close, a look
+ * through that thread's few slots. No lock, no shared map, no identity hash on that path. A connection closed on
+ * another thread than the one that took it is found in the other threads' slots; a thread holding more connections
+ * than its slots spills them into a shared identity map (bounded by {@code maxOpen}, past which new checkouts are
+ * counted as dropped, not tracked). Connections a pool opens for itself (its own threads, its start-up) are recognised
+ * by the pool's classes on the stack and left out. A connection dropped without {@code close()} is noticed when the
+ * garbage collector clears its checkout.
  */
 public final class ConnectionTracker {
 
@@ -36,9 +38,9 @@ public final class ConnectionTracker {
 
   private final CallSiteResolver callSites;
   private final int maxOpen;
-  private final ConcurrentHashMap<IdentityKey, Checkout> open = new ConcurrentHashMap<>();
+  /** Open checkouts not in their thread's slots: past them, or taken over from a thread that ended. */
+  private final ConcurrentHashMap<IdentityKey, Checkout> shared = new ConcurrentHashMap<>();
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
-  private final AtomicLong numbers = new AtomicLong();
   private volatile TrackedPool[] pools = new TrackedPool[0];
   private final PoolProbe probe = new PoolProbe();
 
@@ -95,6 +97,7 @@ public final class ConnectionTracker {
     }
     boolean outermost = thread.depth == 1;
     if (outermost) {
+      thread.closing = false;
       thread.outerSource = source;
       thread.connectUrl = url;
       thread.connectInfo = info;
@@ -105,7 +108,6 @@ public final class ConnectionTracker {
       thread.poolSource = source;
       TrackedPool pool = poolFor(source);
       if (pool != null) {
-        pool.acquiringStarted();
         thread.acquiringSince = thread.startNanos;
         thread.acquiringFrom = pool;
       }
@@ -146,12 +148,10 @@ public final class ConnectionTracker {
     long nowNanos = System.nanoTime();
     try {
       Object poolSource = thread.poolSource;
-      TrackedPool pool = poolFor(poolSource != null ? poolSource : thread.outerSource);
+      TrackedPool pool = poolSource != null ? thread.acquiringFrom : poolFor(thread.outerSource);
+      thread.acquiringFrom = null;
       if (pool == null) {
         return null;
-      }
-      if (poolSource != null) {
-        pool.acquiringFinished();
       }
       if (connection == null && thrown == null) {
         return null; // a driver declining a URL that is not its own (DriverManager asks each in turn)
@@ -165,7 +165,7 @@ public final class ConnectionTracker {
         }
         boolean timedOut = isTimeout(thrown);
         pool.acquisitionFailed(waitNanos, timedOut);
-        return new Outcome(pool, waitNanos, null, timedOut);
+        return new Failure(pool, waitNanos, timedOut);
       }
       Object inner = thread.innerConnection;
       if ((inner == null || inner == connection) && closeIsUnseen(connection, pool)) {
@@ -184,22 +184,13 @@ public final class ConnectionTracker {
       } else {
         site = CallSite.UNKNOWN;
       }
-      if (open.size() >= maxOpen) {
-        Diagnostics.dropped("open connections", "more than " + maxOpen
-            + " connections are out at once; further ones are not tracked for leaks and pool exhaustion");
-        return null;
-      }
-      Checkout checkout = new Checkout(numbers.incrementAndGet(), pool, site, Thread.currentThread().getName(),
-          unit, unitName, nowNanos, waitNanos);
-      checkout.keys = inner == null || inner == connection
-          ? new IdentityKey.Stored[] {new IdentityKey.Stored(connection, collected)}
-          : new IdentityKey.Stored[] {new IdentityKey.Stored(connection, collected),
-              new IdentityKey.Stored(inner, collected)};
-      if (open.putIfAbsent(checkout.keys[0], checkout) != null) {
+      if (thread.isKept(connection)) {
         return null; // the same connection object handed out again while out: it stays the first checkout's
       }
-      if (checkout.keys.length > 1) {
-        open.putIfAbsent(checkout.keys[1], checkout);
+      Checkout checkout = new Checkout(connection, inner, collected, pool, site, Thread.currentThread().getName(),
+          unit, unitName, nowNanos, waitNanos);
+      if (!thread.keep(checkout) && !share(checkout)) {
+        return null;
       }
       if (poolSource == null) {
         checkout.unpooledSource = thread.credentialsGiven ? null : thread.outerSource;
@@ -208,7 +199,7 @@ public final class ConnectionTracker {
       }
       pool.acquired(waitNanos);
       thread.latest = checkout;
-      return new Outcome(pool, waitNanos, checkout, false);
+      return checkout;
     } finally {
       thread.reset();
     }
@@ -239,38 +230,138 @@ public final class ConnectionTracker {
   }
 
   static final int ALWAYS_FIRST = 64;
-  static final int SAMPLE_EVERY = 256;
+  static final int SAMPLE_EVERY = 1024;
   static final long SLOW_WAIT_MILLIS = 10;
   private static final long SLOW_WAIT_NANOS = SLOW_WAIT_MILLIS * 1_000_000L;
 
-  /** What one outermost {@code getConnection()} amounted to: a checkout, or a failure ({@code checkout} null). */
-  public record Outcome(TrackedPool pool, long waitNanos, Checkout checkout, boolean timedOut) {}
+  /** Puts {@code checkout} in the shared map; false (the drop counted and said) when the map is full. */
+  private boolean share(Checkout checkout) {
+    if (shared.size() >= maxOpen) {
+      Diagnostics.dropped("open connections", "more than " + maxOpen
+          + " connections are out at once beyond the threads' own slots; further ones are not tracked for leaks and"
+          + " pool exhaustion");
+      return false;
+    }
+    Object[] connections = checkout.connections();
+    if (connections.length == 0) {
+      return true; // collected meanwhile: the purge of collected checkouts has it
+    }
+    IdentityKey.Stored[] keys = new IdentityKey.Stored[connections.length];
+    for (int i = 0; i < connections.length; i++) {
+      keys[i] = new IdentityKey.Stored(connections[i], null);
+    }
+    checkout.sharedKeys = keys;
+    if (shared.putIfAbsent(keys[0], checkout) != null) {
+      return false; // the same connection object handed out again while out: it stays the first checkout's
+    }
+    for (int i = 1; i < keys.length; i++) {
+      shared.putIfAbsent(keys[i], checkout);
+    }
+    return true;
+  }
 
-  /** {@code connection} is being closed; returns its checkout, now closed, or null when it was not tracked. */
+  private void unshare(Checkout checkout) {
+    IdentityKey.Stored[] keys = checkout.sharedKeys;
+    if (keys != null) {
+      for (IdentityKey.Stored key : keys) {
+        shared.remove(key, checkout);
+      }
+    }
+  }
+
+  /**
+   * What one outermost {@code getConnection()} amounted to: a {@link Checkout}, or a {@link Failure} ({@code checkout}
+   * null).
+   */
+  public sealed interface Outcome permits Checkout, Failure {
+    TrackedPool pool();
+
+    long waitNanos();
+
+    /** The connection taken, or null when {@code getConnection()} failed. */
+    Checkout checkout();
+
+    /** Whether it failed because the pool gave up waiting for a free connection. */
+    boolean timedOut();
+  }
+
+  /** A {@code getConnection()} that threw. */
+  public record Failure(TrackedPool pool, long waitNanos, boolean timedOut) implements Outcome {
+    @Override
+    public Checkout checkout() {
+      return null;
+    }
+  }
+
+  /**
+   * {@code connection} is being closed; returns its checkout, now closed, or null when it was not tracked (or another
+   * close of it came first). Looks in this thread's slots, then the shared map, then the other threads' slots (it was
+   * taken on another thread); not when this thread is inside the close of a connection it took: the closes nested in
+   * that one (a wrapper's, then the pool's connection inside it) are the same checkout's.
+   */
   public Checkout released(ThreadConnections thread, Object connection) {
-    if (open.isEmpty()) {
-      return null;
-    }
-    Checkout checkout;
-    try {
-      checkout = open.remove(thread.probe.of(connection));
-    } finally {
-      thread.probe.clear();
-    }
+    Checkout checkout = thread.takeBack(connection);
     if (checkout == null) {
-      return null;
+      if (thread.closing) {
+        return null;
+      }
+      checkout = sharedCheckoutOf(thread, connection);
+      if (checkout == null) {
+        checkout = otherThreadsCheckoutOf(thread, connection);
+      }
+      if (checkout == null) {
+        return null;
+      }
     }
     long nowNanos = System.nanoTime();
-    for (IdentityKey.Stored key : checkout.keys) {
-      open.remove(key, checkout);
+    unshare(checkout);
+    if (!checkout.close(nowNanos)) {
+      return null;
     }
-    if (checkout.close(nowNanos)) {
-      checkout.pool().released(nowNanos - checkout.acquiredNanos());
-    }
+    thread.closing = true;
+    checkout.pool().released(nowNanos - checkout.acquiredNanos());
     if (thread.latest == checkout) {
       thread.latest = null;
     }
     return checkout;
+  }
+
+  private Checkout sharedCheckoutOf(ThreadConnections thread, Object connection) {
+    if (shared.isEmpty()) {
+      return null;
+    }
+    try {
+      return shared.get(thread.probe.of(connection));
+    } finally {
+      thread.probe.clear();
+    }
+  }
+
+  private Checkout otherThreadsCheckoutOf(ThreadConnections thread, Object connection) {
+    for (ThreadConnections other : threads.get()) {
+      if (other != thread) {
+        Checkout found = other.find(connection);
+        if (found != null) {
+          return found;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Moves the open checkouts of a thread that has ended into the shared map, so that a close on another thread, a
+   * leak or a collection still finds them. Worker only, before it forgets the thread.
+   */
+  public void threadEnded(ThreadConnections thread) {
+    List<Checkout> open = new ArrayList<>();
+    thread.addOpenTo(open);
+    for (Checkout checkout : open) {
+      if (!share(checkout) && checkout.close(System.nanoTime())) {
+        checkout.pool().forgotten();
+      }
+    }
+    thread.forgetOpen(); // only now: a close on another thread meanwhile finds each in one place or the other
   }
 
   /**
@@ -281,13 +372,10 @@ public final class ConnectionTracker {
     List<Checkout> lost = null;
     Reference<?> reference;
     while ((reference = collected.poll()) != null) {
-      Checkout checkout = open.remove(reference);
-      if (checkout == null) {
+      if (!(reference instanceof Checkout checkout)) {
         continue;
       }
-      for (IdentityKey.Stored key : checkout.keys) {
-        open.remove(key, checkout);
-      }
+      unshare(checkout);
       if (checkout.close(System.nanoTime())) {
         checkout.pool().forgotten();
         if (lost == null) {
@@ -296,12 +384,24 @@ public final class ConnectionTracker {
         lost.add(checkout);
       }
     }
+    if (!shared.isEmpty()) {
+      shared.values().removeIf(Checkout::isClosed); // closed through a slot of an ended thread while moving
+    }
     return lost == null ? List.of() : lost;
   }
 
-  /** Connections out now, each once. */
+  /** Connections out now, each once: every thread's, and the shared map's. */
   public Collection<Checkout> openCheckouts() {
-    return open.values().stream().distinct().toList();
+    java.util.Set<Checkout> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    for (ThreadConnections thread : threads.get()) {
+      thread.addOpenTo(out);
+    }
+    for (Checkout checkout : shared.values()) {
+      if (!checkout.isClosed()) {
+        out.add(checkout);
+      }
+    }
+    return List.copyOf(out);
   }
 
   /** Every source of connections seen so far. */
@@ -341,21 +441,30 @@ public final class ConnectionTracker {
     }
   }
 
-  /** Sets each pool's count of threads in its getConnection() for {@link #WAITING_NANOS} or longer. Worker only. */
+  /**
+   * Sets each pool's count of threads in its getConnection() now, and of those in it for {@link #WAITING_NANOS} or
+   * longer, from each thread's own record (no shared counter on the application's path). Worker only.
+   */
   private void countWaitingThreads(TrackedPool[] pools) {
     if (pools.length == 0) {
       return;
     }
-    java.util.Map<TrackedPool, Integer> waiting = new java.util.IdentityHashMap<>();
+    java.util.Map<TrackedPool, int[]> counts = new java.util.IdentityHashMap<>();
     long nowNanos = System.nanoTime();
     for (ThreadConnections thread : threads.get()) {
+      long since = thread.acquiringSince;
       TrackedPool pool = thread.acquiringFrom;
-      if (pool != null && nowNanos - thread.acquiringSince >= WAITING_NANOS) {
-        waiting.merge(pool, 1, Integer::sum);
+      if (pool != null) {
+        int[] acquiringAndWaiting = counts.computeIfAbsent(pool, ignored -> new int[2]);
+        acquiringAndWaiting[0]++;
+        if (nowNanos - since >= WAITING_NANOS) {
+          acquiringAndWaiting[1]++;
+        }
       }
     }
     for (TrackedPool pool : pools) {
-      pool.waitingThreads = waiting.getOrDefault(pool, 0);
+      int[] acquiringAndWaiting = counts.getOrDefault(pool, new int[2]);
+      pool.counted(acquiringAndWaiting[0], acquiringAndWaiting[1]);
     }
   }
 

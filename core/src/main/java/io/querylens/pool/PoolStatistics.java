@@ -14,7 +14,7 @@ import java.util.Locale;
  * @param waitP50Nanos median {@code getConnection()} time; likewise p95, p99 and the longest
  * @param heldP50Nanos median time a connection was held; likewise p95 and the longest
  * @param peakInUse most connections out at once
- * @param peakWaiting most threads inside {@code getConnection()} at once
+ * @param peakWaiting most threads inside {@code getConnection()} at once, as seen by the worker's looks (every 100 ms)
  * @param timeouts acquisitions that gave up waiting
  * @param failures acquisitions that threw (timeouts included)
  * @param number the pool's number, in the order querylens first saw the pools (names may repeat: two applications'

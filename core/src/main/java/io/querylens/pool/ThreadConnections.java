@@ -1,12 +1,29 @@
 package io.querylens.pool;
 
 import io.querylens.internal.IdentityKey;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * One application thread's connection bookkeeping: the {@code getConnection()} in progress (nested calls, a wrapper's
- * and the pool's inside it, count as one) and the connection it took last. Only its own thread touches it.
+ * and the pool's inside it, count as one), the connections it took and has not closed, and the one it took last.
+ * Only its own thread writes it; querylens' worker and a thread closing a connection taken here read its open
+ * checkouts (and the worker takes them over once the thread has ended).
  */
 public final class ThreadConnections {
+
+  /**
+   * Open checkouts kept here before the tracker's shared map is needed. Nearly every connection is closed by the
+   * thread that took it, having taken at most a few others meanwhile: this answers that close with no identity hash,
+   * no shared map and no lock. A thread holding more spills into the shared map.
+   */
+  static final int OPEN_SLOTS = 8;
+  private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Checkout[].class);
+
+  /** Written with release semantics by this thread, read with acquire semantics by others. */
+  private final Checkout[] open = new Checkout[OPEN_SLOTS];
+  /** True while this thread is inside the {@code close()} of a connection it found here (set by the tracker). */
+  boolean closing;
 
   final IdentityKey.Probe probe = new IdentityKey.Probe();
   int depth;
@@ -28,6 +45,73 @@ public final class ThreadConnections {
   int sinceSiteRecorded;
   /** The connection taken last on this thread and not closed: statements on this thread are credited to it. */
   Checkout latest;
+
+  /** Keeps {@code checkout} in a free slot (an empty one, or one closed on another thread); false when none is free. */
+  boolean keep(Checkout checkout) {
+    for (int i = 0; i < OPEN_SLOTS; i++) {
+      Checkout slot = open[i];
+      if (slot == null || slot.isClosed()) {
+        SLOT.setRelease(open, i, checkout);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The checkout of {@code connection} kept here, now removed from its slot, or null. This thread only. */
+  Checkout takeBack(Object connection) {
+    for (int i = 0; i < OPEN_SLOTS; i++) {
+      Checkout slot = open[i];
+      if (slot != null && slot.holds(connection)) {
+        SLOT.setRelease(open, i, null);
+        return slot;
+      }
+    }
+    return null;
+  }
+
+  /** The open checkout of {@code connection} kept here, read from another thread, or null. */
+  Checkout find(Object connection) {
+    for (int i = 0; i < OPEN_SLOTS; i++) {
+      Checkout slot = (Checkout) SLOT.getAcquire(open, i);
+      if (slot != null && !slot.isClosed() && slot.holds(connection)) {
+        return slot;
+      }
+    }
+    return null;
+  }
+
+  /** Whether an open checkout of {@code connection} is kept here (this thread only). */
+  boolean isKept(Object connection) {
+    for (Checkout slot : open) {
+      if (slot != null && !slot.isClosed() && slot.holds(connection)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Adds the open checkouts kept here to {@code into}, read from another thread. */
+  void addOpenTo(java.util.Collection<Checkout> into) {
+    for (int i = 0; i < OPEN_SLOTS; i++) {
+      Checkout slot = (Checkout) SLOT.getAcquire(open, i);
+      if (slot != null && !slot.isClosed()) {
+        into.add(slot);
+      }
+    }
+  }
+
+  /** Empties the slots: the worker, once this thread has ended and its open checkouts were moved elsewhere. */
+  void forgetOpen() {
+    for (int i = 0; i < OPEN_SLOTS; i++) {
+      SLOT.setRelease(open, i, null);
+    }
+  }
+
+  /** The {@code close()} of a connection taken here has returned or thrown. */
+  public void closeEnded() {
+    closing = false;
+  }
 
   /** The checkout this thread's statements run on now, or null. */
   public Checkout latest() {
@@ -58,14 +142,11 @@ public final class ThreadConnections {
 
   /** Forgets the getConnection() in progress (its hook failed, so its end will not be reported). */
   public void abandon() {
-    TrackedPool pool = acquiringFrom;
-    if (pool != null) {
-      pool.acquiringFinished();
-    }
     reset();
   }
 
   void reset() {
+    closing = false;
     acquiringFrom = null;
     depth = 0;
     outerSource = null;

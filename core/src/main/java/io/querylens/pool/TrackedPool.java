@@ -56,13 +56,12 @@ public final class TrackedPool {
   boolean named;
   int namingAttempts;
 
-  final LongAdder acquisitions = new LongAdder();
   final LongAdder failures = new LongAdder();
   final AtomicLong timeouts = new AtomicLong();
   /** Checked-out connections not yet closed, as querylens tracks them. */
   final AtomicInteger inUse = new AtomicInteger();
-  /** Threads inside {@code getConnection()} on this pool right now. */
-  final AtomicInteger acquiring = new AtomicInteger();
+  /** Threads inside its {@code getConnection()} at the worker's last look (counted there, not per checkout). */
+  private volatile int acquiring;
   private volatile int peakInUse;
   private volatile int peakAcquiring;
   /** The peak since the worker last added a point to the timeline (it resets it to what is out then). */
@@ -132,8 +131,9 @@ public final class TrackedPool {
     return readings;
   }
 
+  /** Connections taken: each one's wait is in {@link #waits()}. */
   public long acquisitions() {
-    return acquisitions.sum();
+    return waits.count();
   }
 
   /** {@code getConnection()} calls that threw. */
@@ -151,15 +151,16 @@ public final class TrackedPool {
     return inUse.get();
   }
 
-  /** Threads inside {@code getConnection()} right now. */
+  /** Threads inside {@code getConnection()} at the worker's last look (about every 100 ms). */
   public int acquiring() {
-    return acquiring.get();
+    return acquiring;
   }
 
   public int peakInUse() {
     return peakInUse;
   }
 
+  /** Most threads inside {@code getConnection()} at one of the worker's looks. */
   public int peakAcquiring() {
     return peakAcquiring;
   }
@@ -197,19 +198,16 @@ public final class TrackedPool {
     return usage;
   }
 
-  void acquiringStarted() {
-    int now = acquiring.incrementAndGet();
-    if (now > peakAcquiring) {
-      peakAcquiring = now;
+  /** What the worker counted: threads inside its {@code getConnection()} now, and those among them waiting. */
+  void counted(int acquiringNow, int waitingNow) {
+    acquiring = acquiringNow;
+    waitingThreads = waitingNow;
+    if (acquiringNow > peakAcquiring) {
+      peakAcquiring = acquiringNow;
     }
   }
 
-  void acquiringFinished() {
-    acquiring.decrementAndGet();
-  }
-
   void acquired(long waitNanos) {
-    acquisitions.increment();
     waits.record(waitNanos);
     raise(longestWaitNanos, waitNanos);
     int now = inUse.incrementAndGet();

@@ -9,6 +9,7 @@ import io.querylens.endpoint.Endpoints;
 import io.querylens.internal.Diagnostics;
 import io.querylens.pool.Checkout;
 import io.querylens.pool.ConnectionTracker;
+import io.querylens.pool.ThreadConnections;
 import io.querylens.sql.ResolvedSql;
 import io.querylens.sql.ShapeRegistry;
 import io.querylens.sql.StatementKind;
@@ -620,23 +621,38 @@ public final class Recorder implements HookListener {
     transactionEnded(connection);
   }
 
+  /** Returns this thread's connections when the connection was a checkout: closes nested in this one are its too. */
   @Override
-  public void onConnectionClosed(Object connection) {
+  public Object onConnectionClosed(Object connection) {
+    ThreadState state = null;
     try {
-      ThreadState state = threads.get();
+      state = threads.get();
       if (connection == state.manualCommitConnection) {
         leaveManualCommit(state);
       }
       Checkout checkout = connections.released(state.connections, connection);
-      if (checkout != null) {
-        detectors.onRelease(checkout, sink);
-        ExecutionListener[] listening = listeners;
-        for (ExecutionListener listener : listening) {
-          listener.onConnectionReleased(checkout);
-        }
+      if (checkout == null) {
+        return null;
       }
+      detectors.onRelease(checkout, sink);
+      ExecutionListener[] listening = listeners;
+      for (ExecutionListener listener : listening) {
+        listener.onConnectionReleased(checkout);
+      }
+      return state.connections;
     } catch (Throwable failed) {
       Diagnostics.error("connection hooks", failed);
+      if (state != null) {
+        state.connections.closeEnded();
+      }
+      return null;
+    }
+  }
+
+  @Override
+  public void afterConnectionClosed(Object token) {
+    if (token instanceof ThreadConnections thread) {
+      thread.closeEnded();
     }
   }
 
@@ -759,7 +775,11 @@ public final class Recorder implements HookListener {
     preparedSql.purge();
     threadStates.removeIf(state -> {
       Thread thread = state.thread.get();
-      return thread == null || !thread.isAlive();
+      if (thread != null && thread.isAlive()) {
+        return false;
+      }
+      connections.threadEnded(state.connections); // connections it took and did not close stay tracked
+      return true;
     });
   }
 

@@ -17,8 +17,15 @@ import org.junit.jupiter.api.Test;
 /** The bookkeeping of checkouts, without a database: plain objects stand for data sources and connections. */
 class ConnectionTrackerTest {
 
-  private final ConnectionTracker tracker = new ConnectionTracker(new CallSiteResolver(List.of()), 3, sql -> null, List::of);
-  private final ThreadConnections thread = new ThreadConnections();
+  private final List<ThreadConnections> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ConnectionTracker tracker =
+      new ConnectionTracker(new CallSiteResolver(List.of()), 3, sql -> null, () -> threads);
+  private final ThreadConnections thread = registered(new ThreadConnections());
+
+  private ThreadConnections registered(ThreadConnections connections) {
+    threads.add(connections);
+    return connections;
+  }
   private final HikariDataSource hikari = new HikariDataSource();
   private final Object driver = new org.h2.Driver();
 
@@ -103,12 +110,66 @@ class ConnectionTrackerTest {
   }
 
   @Test
-  void pastTheBoundNewCheckoutsAreDroppedAndCounted() {
-    for (int i = 0; i < 5; i++) {
-      TakesConnections.through(tracker, thread, List.of(hikari), List.of(new Object()));
+  void pastTheThreadsSlotsAndTheBoundNewCheckoutsAreDroppedAndCounted() {
+    List<Object> held = new java.util.ArrayList<>();
+    for (int i = 0; i < ThreadConnections.OPEN_SLOTS + 5; i++) {
+      held.add(new Object());
+      TakesConnections.through(tracker, thread, List.of(hikari), List.of(held.get(i)));
     }
-    assertThat(tracker.openCheckouts()).hasSize(3);
+    assertThat(tracker.openCheckouts()).as("8 in the thread's slots, 3 (the bound) in the shared map").hasSize(11);
     assertThat(Diagnostics.dropCounts()).containsEntry("open connections", 2L);
+
+    assertThat(tracker.released(thread, held.get(9))).as("one from the shared map").isNotNull();
+    thread.closeEnded();
+    assertThat(tracker.released(thread, held.get(0))).as("one from a slot").isNotNull();
+    thread.closeEnded();
+    assertThat(tracker.openCheckouts()).hasSize(9);
+    assertThat(tracker.pools().get(0).inUse()).isEqualTo(9);
+  }
+
+  @Test
+  void aConnectionClosedOnAnotherThreadIsFoundThereAndItsSlotIsReused() {
+    Object connection = new Object();
+    Checkout checkout = TakesConnections.through(tracker, thread, List.of(hikari), List.of(connection)).checkout();
+    ThreadConnections other = registered(new ThreadConnections());
+
+    assertThat(tracker.released(other, connection)).isSameAs(checkout);
+    assertThat(checkout.isClosed()).isTrue();
+    assertThat(tracker.openCheckouts()).isEmpty();
+    assertThat(tracker.released(thread, connection)).as("closed once only").isNull();
+    assertThat(checkout.pool().inUse()).isZero();
+  }
+
+  @Test
+  void theClosesNestedInATrackedCloseAreItsOwnAndNeverSearchElsewhere() {
+    Object wrapperConnection = new Object();
+    Object poolConnection = new Object();
+    Object otherThreadsConnection = new Object();
+    ThreadConnections other = registered(new ThreadConnections());
+    Checkout others = TakesConnections.through(tracker, other, List.of(hikari), List.of(otherThreadsConnection))
+        .checkout();
+    TakesConnections.through(tracker, thread, List.of(new Object(), hikari),
+        List.of(wrapperConnection, poolConnection));
+
+    assertThat(tracker.released(thread, wrapperConnection)).isNotNull();
+    assertThat(tracker.released(thread, otherThreadsConnection)).as("inside the wrapper's close()").isNull();
+    thread.closeEnded();
+    assertThat(tracker.released(thread, otherThreadsConnection)).as("after it").isSameAs(others);
+  }
+
+  @Test
+  void theOpenCheckoutsOfAThreadThatEndedStayTrackedAndCloseElsewhere() {
+    ThreadConnections ended = registered(new ThreadConnections());
+    Object connection = new Object();
+    Checkout checkout = TakesConnections.through(tracker, ended, List.of(hikari), List.of(connection)).checkout();
+
+    tracker.threadEnded(ended);
+    threads.remove(ended);
+
+    assertThat(tracker.openCheckouts()).containsExactly(checkout);
+    assertThat(tracker.released(thread, connection)).isSameAs(checkout);
+    assertThat(tracker.openCheckouts()).isEmpty();
+    assertThat(checkout.pool().inUse()).isZero();
   }
 
   @Test

@@ -248,6 +248,9 @@ final class QueryLensJdbcEventListener extends JdbcEventListener {
 
   @Override
   public void onAfterConnectionClose(ConnectionInformation connection, SQLException failure) {
-    Hooks.onConnectionClosed(connection);
+    Object token = Hooks.onConnectionClosed(connection); // after p6spy's close: nothing is nested in it any more
+    if (token != null) {
+      Hooks.afterConnectionClosed(token);
+    }
   }
 }

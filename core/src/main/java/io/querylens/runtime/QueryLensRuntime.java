@@ -279,14 +279,16 @@ public final class QueryLensRuntime {
     recorder.endpoints().all().stream().filter(endpoint -> charted.contains(endpoint.name()))
         .forEach(endpoint -> statementsPerRequest.put(endpoint.name(), endpoint.statementsPerRequest()));
     Map<Integer, List<PoolTimeline.Point>> timelines = new HashMap<>();
-    recorder.connections().pools().forEach(pool -> timelines.put(pool.number(), pool.timeline().points()));
+    recorder.connections().poolsOfTheRun()
+        .forEach(pool -> timelines.put(pool.number(), pool.timeline().points()));
     return new HtmlReport.Data(version(), recorder.statementCount(), reporter.problems(),
         shapes.shapesWithPlaceholders(), endpoints, pools, config, statementsPerRequest, timelines);
   }
 
   /** The statistics of every pool that handed out connections (or failed to). */
   private List<PoolStatistics> usedPools() {
-    return recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
+    return recorder.connections().poolsOfTheRun().stream()
+        .filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
         .map(PoolStatistics::of).toList();
   }
 

@@ -93,12 +93,13 @@ class CollectedPoolsTest {
   private static int collectAndForget(ConnectionTracker tracker, WeakReference<HikariDataSource> pool, int deployment)
       throws InterruptedException {
     int collections = 0;
-    while (pool.get() != null && collections < 50) {
+    // In the whole suite, a pool was once still held after 50 collections half a second after close(): up to 8 s.
+    while (pool.get() != null && collections < 200) {
       System.gc();
       collections++;
-      Thread.sleep(10);
+      Thread.sleep(collections < 20 ? 10 : 50);
     }
-    assertThat(pool.get()).as("pool " + deployment + " collected after 50 collections").isNull();
+    assertThat(pool.get()).as("pool " + deployment + " collected after " + collections + " collections").isNull();
     for (int wait = 0; wait < 100 && tracker.pools().stream().anyMatch(TrackedPool::isCollected); wait++) {
       Thread.sleep(20); // the worker frees slots on its tick, every 100 ms
     }

@@ -1,5 +1,9 @@
 package com.example.shop;
 
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,12 +13,19 @@ import java.util.Properties;
 
 /**
  * The web application {@link Redeploy} deploys, each time loaded by a web-app class loader of its own with its own H2
- * driver: it connects through that driver instance (not {@code DriverManager}), serves one request that looks up 40
- * profiles one at a time (an N+1), and on undeploy deregisters its driver, as a well-behaved web app does.
+ * driver and its own Micrometer: it connects through that driver instance (not {@code DriverManager}), serves one
+ * request that looks up 40 profiles one at a time (an N+1), reads querylens' meters from a registry it added to its
+ * {@code Metrics.globalRegistry} (as Spring Boot does), and on undeploy deregisters its driver and its registry, as a
+ * well-behaved web app does.
  */
 public final class RedeployedApp {
 
   private final org.h2.Driver driver = org.h2.Driver.load();
+  private final MeterRegistry registry = new SimpleMeterRegistry();
+
+  public RedeployedApp() {
+    Metrics.addRegistry(registry);
+  }
 
   /** One request: 40 users, then each one's profile by its own query. Returns a summary of what it read. */
   public String serve() throws SQLException {
@@ -44,8 +55,27 @@ public final class RedeployedApp {
     }
   }
 
+  /**
+   * The statements querylens counted, as its {@code querylens.statements} meters in this application's registry say,
+   * waiting up to {@code waitMillis} for them to be there (querylens adds its meters about every second).
+   */
+  public String querylensMeters(long waitMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + waitMillis;
+    double statements = statementsMetered();
+    while (statements == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+      statements = statementsMetered();
+    }
+    return String.format(java.util.Locale.ROOT, "querylens.statements %.0f", statements);
+  }
+
+  private double statementsMetered() {
+    return registry.find("querylens.statements").functionTimers().stream().mapToDouble(FunctionTimer::count).sum();
+  }
+
   /** Undeploy: H2's driver registered itself with DriverManager when its class was initialised. */
   public void undeploy() {
     org.h2.Driver.unload();
+    Metrics.removeRegistry(registry);
   }
 }

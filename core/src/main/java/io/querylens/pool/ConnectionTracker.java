@@ -9,6 +9,7 @@ import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -33,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ConnectionTracker {
 
   private static final int MAX_POOLS = 64;
+  /** Collected pools that handed out connections, kept for the summary and the report: a few kilobytes each. */
+  private static final int MAX_RETIRED_POOLS = 64;
   private static final int MAX_NESTING = 16;
   private static final int MAX_NAMING_ATTEMPTS = 100;
 
@@ -41,7 +44,15 @@ public final class ConnectionTracker {
   /** Open checkouts not in their thread's slots: past them, or taken over from a thread that ended. */
   private final ConcurrentHashMap<IdentityKey, Checkout> shared = new ConcurrentHashMap<>();
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
+  /** Pools alive (or with connections still out): at most {@link #MAX_POOLS}; collected ones leave. */
   private volatile TrackedPool[] pools = new TrackedPool[0];
+  /**
+   * Pools numbered so far. Numbers are never given twice: a number names one pool for the whole run (the report's
+   * timelines and the exhaustion findings are keyed by it). Guarded by this.
+   */
+  private int poolsNumbered;
+  /** Collected pools that handed out connections (or failed to), oldest first. Guarded by this. */
+  private final ArrayDeque<TrackedPool> retired = new ArrayDeque<>();
   private final PoolProbe probe = new PoolProbe();
 
   private final java.util.function.Function<String, StatementShape> shapes;
@@ -404,9 +415,21 @@ public final class ConnectionTracker {
     return List.copyOf(out);
   }
 
-  /** Every source of connections seen so far. */
+  /** Every source of connections tracked now: alive, or a collected pool whose connections are still out. */
   public List<TrackedPool> pools() {
     return List.of(pools);
+  }
+
+  /**
+   * Every source of connections of the run, by number: those tracked now, and the latest {@value #MAX_RETIRED_POOLS}
+   * collected pools that handed out connections (or failed to), as they were when collected. For the summary and the
+   * report.
+   */
+  public synchronized List<TrackedPool> poolsOfTheRun() {
+    List<TrackedPool> all = new ArrayList<>(retired);
+    all.addAll(Arrays.asList(pools));
+    all.sort(java.util.Comparator.comparingInt(TrackedPool::number));
+    return all;
   }
 
   /**
@@ -434,11 +457,26 @@ public final class ConnectionTracker {
       }
     }
     if (anyCollected) {
-      synchronized (this) {
-        pools = Arrays.stream(pools).filter(pool -> !pool.isCollected() || pool.inUse() > 0)
-            .toArray(TrackedPool[]::new);
+      retireCollectedPools();
+    }
+  }
+
+  /** Frees the slots of collected pools with no connection out; keeps the used ones' figures, bounded. Worker only. */
+  private synchronized void retireCollectedPools() {
+    List<TrackedPool> kept = new ArrayList<>(pools.length);
+    for (TrackedPool pool : pools) {
+      if (!pool.isCollected() || pool.inUse() > 0) {
+        kept.add(pool);
+      } else if (pool.acquisitions() > 0 || pool.failures() > 0) {
+        retired.addLast(pool);
+        if (retired.size() > MAX_RETIRED_POOLS) {
+          retired.removeFirst();
+          Diagnostics.dropped("collected connection pools", "more than " + MAX_RETIRED_POOLS + " pools were "
+              + "collected after use; the summary and the report keep the latest " + MAX_RETIRED_POOLS);
+        }
       }
     }
+    pools = kept.toArray(TrackedPool[]::new);
   }
 
   /**
@@ -483,11 +521,11 @@ public final class ConnectionTracker {
         }
       }
       if (now.length >= MAX_POOLS) {
-        Diagnostics.dropped("connection pools", "more than " + MAX_POOLS
-            + " pools and data sources; connections from further ones are not tracked");
+        Diagnostics.dropped("connection pools", "more than " + MAX_POOLS + " pools and data sources alive at once; "
+            + "connections from further ones are not tracked until one is collected");
         return null;
       }
-      TrackedPool created = new TrackedPool(now.length + 1, kind, source);
+      TrackedPool created = new TrackedPool(++poolsNumbered, kind, source);
       TrackedPool[] next = Arrays.copyOf(now, now.length + 1);
       next[now.length] = created;
       pools = next;

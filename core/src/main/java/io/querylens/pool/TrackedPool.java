@@ -88,7 +88,10 @@ public final class TrackedPool {
         : kind.isPooled() ? simple + "-" + number : simple + " (unpooled)";
   }
 
-  /** Numbers the pools in the order first seen: a key that, unlike the name, never changes. */
+  /**
+   * Numbers the pools in the order first seen, never twice in a run (not even once a pool is collected): a key that,
+   * unlike the name, names one pool.
+   */
   public int number() {
     return number;
   }

@@ -69,7 +69,10 @@ public final class Recorder implements HookListener {
   /** Every unit of work not yet ended: the worker ends idle bursts from here, and shutdown ends them all. */
   private final Set<UnitOfWork> openUnits = ConcurrentHashMap.newKeySet();
   private final Endpoints endpoints;
-  /** The context class loader of the latest request or scope: where the application's libraries are. */
+  /**
+   * The context class loader of the latest unit of work (a request, a scope, a transaction, a burst of statements on a
+   * thread): where the application's libraries are.
+   */
   private volatile WeakReference<ClassLoader> applicationLoader = new WeakReference<>(null);
   private final LongAdder statements = new LongAdder();
   private final ThreadLocal<ThreadState> threads;
@@ -495,10 +498,10 @@ public final class Recorder implements HookListener {
           for (ShapeTally tally : unit.tallies()) {
             tally.shape().stats().ranIn(endpoint.name());
           }
-          ClassLoader loader = unit.contextLoader();
-          if (loader != null && applicationLoader.get() != loader) {
-            applicationLoader = new WeakReference<>(loader);
-          }
+        }
+        ClassLoader loader = unit.contextLoader();
+        if (loader != null && applicationLoader.get() != loader) {
+          applicationLoader = new WeakReference<>(loader);
         }
         detectors.onUnitEnd(unit, sink);
       } finally {
@@ -564,7 +567,7 @@ public final class Recorder implements HookListener {
     endUnit(scope);
   }
 
-  /** The context class loader of the latest request or scope that ended, or null. */
+  /** The context class loader of the latest unit of work that ended, or null. */
   public ClassLoader applicationLoader() {
     return applicationLoader.get();
   }

@@ -43,7 +43,7 @@ import io.querylens.sql.SqlAnalyzer;
 import io.querylens.sql.SqlNormalizer;
 import io.querylens.sql.StatementShape;
 import io.querylens.stats.Distribution;
-import io.querylens.telemetry.MicrometerMeters;
+import io.querylens.telemetry.MicrometerApplications;
 import io.querylens.telemetry.QueryLensJmx;
 import io.querylens.telemetry.SpanEvents;
 import io.querylens.telemetry.Telemetry;
@@ -54,7 +54,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -84,7 +83,6 @@ public final class QueryLensRuntime {
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
   /** How often new tables, pools and endpoints get their meters (reading the figures is a walk over the shapes). */
   private static final long METERS_NANOS = TimeUnit.SECONDS.toNanos(1);
-  private static final int MAX_SEARCHED_LOADERS = 64;
   /** Under the agent, the MXBean is registered this long after start. */
   private static final long JMX_DELAY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -108,10 +106,7 @@ public final class QueryLensRuntime {
   private QueryLensJmx jmx;
   /** When the MXBean is registered (System.nanoTime); Long.MAX_VALUE once done or when it is off. */
   private long jmxDueNanos = Long.MAX_VALUE;
-  /** Guarded by this. */
-  private MicrometerMeters meters;
-  /** Class loaders already searched for Micrometer (weakly: an undeployed application's loader is let go). */
-  private final Map<ClassLoader, Boolean> searchedForMicrometer = new WeakHashMap<>();
+  private final MicrometerApplications meters;
 
   private QueryLensRuntime(QueryLensConfig config, Mode mode) {
     this.config = config;
@@ -150,6 +145,7 @@ public final class QueryLensRuntime {
         }, log::onLoggerFactoryReady);
     this.mode = mode;
     this.telemetry = new Telemetry(recorder, shapes, analyzer, reporter::problems);
+    this.meters = new MicrometerApplications(telemetry);
   }
 
   /**
@@ -279,14 +275,16 @@ public final class QueryLensRuntime {
     recorder.endpoints().all().stream().filter(endpoint -> charted.contains(endpoint.name()))
         .forEach(endpoint -> statementsPerRequest.put(endpoint.name(), endpoint.statementsPerRequest()));
     Map<Integer, List<PoolTimeline.Point>> timelines = new HashMap<>();
-    recorder.connections().pools().forEach(pool -> timelines.put(pool.number(), pool.timeline().points()));
+    recorder.connections().poolsOfTheRun()
+        .forEach(pool -> timelines.put(pool.number(), pool.timeline().points()));
     return new HtmlReport.Data(version(), recorder.statementCount(), reporter.problems(),
         shapes.shapesWithPlaceholders(), endpoints, pools, config, statementsPerRequest, timelines);
   }
 
   /** The statistics of every pool that handed out connections (or failed to). */
   private List<PoolStatistics> usedPools() {
-    return recorder.connections().pools().stream().filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
+    return recorder.connections().poolsOfTheRun().stream()
+        .filter(pool -> pool.acquisitions() > 0 || pool.failures() > 0)
         .map(PoolStatistics::of).toList();
   }
 
@@ -310,15 +308,12 @@ public final class QueryLensRuntime {
   }
 
   /**
-   * Registers meters for what is new (tables, pools, endpoints) in the application's Micrometer, looking for it first
-   * in the class loaders querylens has not searched yet: its own when it runs as a library, the latest request's.
+   * Registers meters for what is new (tables, pools, endpoints) in the applications' Micrometers, after looking for
+   * Micrometer in the class loaders querylens has not searched yet: its own when it runs as a library, the latest
+   * unit of work's.
    */
   private void refreshMeters() {
     if (!config.get(Settings.METRICS_MICROMETER) || !config.get(Settings.ENABLED)) {
-      return;
-    }
-    if (meters != null) {
-      meters.refresh();
       return;
     }
     List<ClassLoader> candidates = new ArrayList<>(2);
@@ -326,15 +321,7 @@ public final class QueryLensRuntime {
       candidates.add(QueryLensRuntime.class.getClassLoader());
     }
     candidates.add(recorder.applicationLoader());
-    for (ClassLoader loader : candidates) {
-      if (loader != null && searchedForMicrometer.size() < MAX_SEARCHED_LOADERS
-          && searchedForMicrometer.put(loader, Boolean.TRUE) == null) {
-        meters = MicrometerMeters.bind(telemetry, loader);
-        if (meters != null) {
-          return;
-        }
-      }
-    }
+    meters.refresh(candidates);
   }
 
   /** Stops recording, ends open bursts, reports what is left, writes the summary and closes sinks. Idempotent. */
@@ -375,9 +362,7 @@ public final class QueryLensRuntime {
         }
         reporter.close();
         analyzer.close();
-        if (meters != null) {
-          meters.close();
-        }
+        meters.close();
         if (jmx != null) {
           jmx.unregister();
         }

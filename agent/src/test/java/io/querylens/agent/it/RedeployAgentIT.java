@@ -9,8 +9,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A web application deployed, used and undeployed five times, each time in a class loader of its own with its own H2
- * driver (what a servlet container does on redeploy): querylens watches every deployment and keeps none of their
- * class loaders alive; without the agent, the same.
+ * driver and its own Micrometer (what a servlet container does on redeploy): querylens watches every deployment, puts
+ * its meters in each deployment's own Micrometer, and keeps none of their class loaders alive; without the agent, the
+ * same, without meters.
  */
 class RedeployAgentIT {
 
@@ -19,17 +20,29 @@ class RedeployAgentIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void everyRedeployedApplicationsClassLoaderIsCollectedAfterQueryLensWatchedIt(Path jdk) throws Exception {
-    ForkedJvm.Result watched = new ForkedJvm.Launch(jdk).run(CONTAINER);
-    ForkedJvm.Result bare = new ForkedJvm.Launch(jdk).withoutAgent().run(CONTAINER);
+    String micrometer = System.getProperty("querylens.it.micrometer");
+    assertThat(micrometer).as("querylens.it.micrometer (set by the build)").isNotBlank();
+    ForkedJvm.Result watched = new ForkedJvm.Launch(jdk).run(CONTAINER, "10000", micrometer);
+    ForkedJvm.Result bare = new ForkedJvm.Launch(jdk).withoutAgent().run(CONTAINER, "0", micrometer);
 
     assertThat(watched.exitCode()).as(watched.toString()).isZero();
     assertThat(bare.exitCode()).as(bare.toString()).isZero();
     for (int deployment = 1; deployment <= 5; deployment++) {
       assertThat(watched.stdout()).as(watched.toString()).contains("deployment " + deployment
           + ": 40 profiles, the last: bio of user 40, loaded by webapp-" + deployment);
+      assertThat(bare.stdout()).as(bare.toString())
+          .contains("deployment " + deployment + " meters: querylens.statements 0");
     }
+    // Each deployment reads querylens' meters from its own Micrometer: counted so far, this one's included.
+    List<Long> metered = watched.programOutput().stream().filter(line -> line.contains(" meters: "))
+        .map(line -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1))).toList();
     System.out.println("[figures] redeploy on " + jdk.getFileName() + ": with querylens " + collected(watched)
-        + "; without " + collected(bare));
+        + "; without " + collected(bare) + "; querylens.statements in each deployment's Micrometer " + metered);
+    assertThat(metered).as(watched.toString()).hasSize(5);
+    for (int deployment = 1; deployment <= 5; deployment++) {
+      assertThat(metered.get(deployment - 1)).as("deployment " + deployment + "'s meters\n" + watched)
+          .isGreaterThanOrEqualTo(40L * deployment);
+    }
     assertThat(collected(bare)).as(bare.toString()).startsWith("5 of 5 loaders collected");
     assertThat(collected(watched)).as(watched.toString()).startsWith("5 of 5 loaders collected");
     // The five deployments ran the same N+1 from the same call site: one finding, and the summary counts five.

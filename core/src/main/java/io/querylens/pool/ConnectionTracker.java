@@ -40,6 +40,11 @@ public final class ConnectionTracker {
   private final ReferenceQueue<Object> collected = new ReferenceQueue<>();
   private final AtomicLong numbers = new AtomicLong();
   private volatile TrackedPool[] pools = new TrackedPool[0];
+  /**
+   * Pools numbered so far (guarded by this): numbers are never given twice, even once collected pools are forgotten,
+   * as findings and timelines are keyed by them.
+   */
+  private int poolsNumbered;
   private final PoolProbe probe = new PoolProbe();
 
   private final java.util.function.Function<String, StatementShape> shapes;
@@ -378,7 +383,7 @@ public final class ConnectionTracker {
             + " pools and data sources; connections from further ones are not tracked");
         return null;
       }
-      TrackedPool created = new TrackedPool(now.length + 1, kind, source);
+      TrackedPool created = new TrackedPool(++poolsNumbered, kind, source);
       TrackedPool[] next = Arrays.copyOf(now, now.length + 1);
       next[now.length] = created;
       pools = next;

@@ -19,8 +19,8 @@ import javax.sql.CommonDataSource;
  * framework's ({@code org.springframework.samples.petclinic}). Without {@code app.packages}, a class is application
  * code when it was loaded from a directory ({@code target/classes}), from {@code BOOT-INF/classes} or
  * {@code WEB-INF/classes}, or from the jar given to {@code java -jar}; classes from other jars are application code
- * unless their package is a known library's. JDK classes, generated proxies, querylens itself and classes that implement
- * JDBC (a driver or pool of no known package, whose own frame is where querylens' hooks run) never are.
+ * unless their package is a known library's. JDK classes, generated proxies, querylens itself and classes that
+ * implement JDBC (a driver or pool of no known package, whose own frame is where querylens' hooks run) never are.
  * Answers are cached per class.
  */
 final class FrameClassifier {

@@ -17,7 +17,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@code PreparedStatement} and {@code ResultSet} classes, which the agent instruments as it does any driver's), used
  * by a plain JDBC program under {@code -javaagent}: each step's result or error is what the program sees without the
  * agent, querylens counts every statement that reached the driver once, still reports the N+1 in the odd driver's
- * loop at the program's line (not the driver's own frame), and has no error of its own. The library-mode twin is core's {@code OddDriverTest}.
+ * loop at the program's line (not the driver's own frame), and has no error of its own. The library-mode twin is
+ * core's {@code OddDriverTest}.
  */
 class OddDriverAgentIT {
 

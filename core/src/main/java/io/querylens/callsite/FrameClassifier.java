@@ -4,8 +4,13 @@ import java.net.URL;
 import java.nio.file.Path;
 import java.security.CodeSource;
 import java.security.ProtectionDomain;
+import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import javax.sql.CommonDataSource;
 
 /**
  * Decides whether a class is application code, for choosing call sites.
@@ -14,7 +19,8 @@ import java.util.Locale;
  * framework's ({@code org.springframework.samples.petclinic}). Without {@code app.packages}, a class is application
  * code when it was loaded from a directory ({@code target/classes}), from {@code BOOT-INF/classes} or
  * {@code WEB-INF/classes}, or from the jar given to {@code java -jar}; classes from other jars are application code
- * unless their package is a known library's. JDK classes, generated proxies and querylens itself never are.
+ * unless their package is a known library's. JDK classes, generated proxies, querylens itself and classes that
+ * implement JDBC (a driver or pool of no known package, whose own frame is where querylens' hooks run) never are.
  * Answers are cached per class.
  */
 final class FrameClassifier {
@@ -82,7 +88,7 @@ final class FrameClassifier {
       }
       return false;
     }
-    if (name.startsWith(QUERYLENS) || isGenerated(type, name)) {
+    if (name.startsWith(QUERYLENS) || isGenerated(type, name) || implementsJdbc(type)) {
       return false;
     }
     ClassLoader loader = type.getClassLoader();
@@ -106,6 +112,12 @@ final class FrameClassifier {
       }
     }
     return !hasLibraryPackage(name);
+  }
+
+  private static boolean implementsJdbc(Class<?> type) {
+    return Statement.class.isAssignableFrom(type) || Connection.class.isAssignableFrom(type)
+        || ResultSet.class.isAssignableFrom(type) || CommonDataSource.class.isAssignableFrom(type)
+        || Driver.class.isAssignableFrom(type);
   }
 
   static boolean hasLibraryPackage(String className) {

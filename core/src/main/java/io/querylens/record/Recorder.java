@@ -770,6 +770,11 @@ public final class Recorder implements HookListener {
     }
   }
 
+  /** Threads whose state querylens holds now: those that ran a statement and have not ended (or not yet been purged). */
+  int threadStateCount() {
+    return threadStates.size();
+  }
+
   /**
    * Drops the SQL of prepared statements that were garbage collected without being closed, and the state of threads
    * that ended (run by the worker).

@@ -3,6 +3,7 @@ package io.querylens.callsite;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.example.app.Generated;
+import com.example.app.HomeMadeDriver;
 import com.example.app.Widget;
 import java.io.InputStream;
 import java.net.URL;
@@ -80,6 +81,14 @@ class FrameClassifierTest {
     assertThat(byLocation.isApplication(java.util.concurrent.ConcurrentHashMap.class)).isFalse();
     assertThat(byLocation.isApplication(CallSiteResolver.class)).isFalse();
     assertThat(byLocation.isApplication(FrameClassifierTest.class)).as("querylens' own, from a directory").isFalse();
+  }
+
+  @Test
+  void aDriversOwnClassesAreNeverWhereverTheyComeFrom() throws Exception {
+    assertThat(byLocation.isApplication(HomeMadeDriver.class)).as("from a directory").isFalse();
+    assertThat(byLocation.isApplication(loadedFrom(HomeMadeDriver.class, "file:/srv/app/lib/acme-jdbc.jar")))
+        .as("from a jar of no known library").isFalse();
+    assertThat(byLocation.isApplication(org.h2.jdbc.JdbcPreparedStatement.class)).isFalse();
   }
 
   @Test

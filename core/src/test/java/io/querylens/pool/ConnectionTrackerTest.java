@@ -187,6 +187,34 @@ class ConnectionTrackerTest {
   }
 
   @Test
+  void aPoolCreatedAfterOneWasCollectedAndForgottenGetsANumberOfItsOwn() throws Exception {
+    Object connection = new Object();
+    HikariDataSource first = new HikariDataSource();
+    HikariDataSource second = new HikariDataSource();
+    HikariDataSource third = new HikariDataSource();
+    for (HikariDataSource pool : List.of(first, second, third)) {
+      TakesConnections.through(tracker, thread, List.of(pool), List.of(connection));
+      tracker.released(thread, connection);
+    }
+    java.lang.ref.WeakReference<HikariDataSource> dropped = new java.lang.ref.WeakReference<>(second);
+    second = null;
+    for (int i = 0; i < 50 && dropped.get() != null; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(dropped.get()).as("the dropped pool collected").isNull();
+    tracker.refreshPools();
+    assertThat(tracker.pools()).as("the collected pool forgotten").hasSize(2);
+
+    HikariDataSource fourth = new HikariDataSource();
+    TakesConnections.through(tracker, thread, List.of(fourth), List.of(connection));
+    tracker.released(thread, connection);
+
+    assertThat(tracker.pools()).extracting(TrackedPool::number).containsExactly(1, 3, 4);
+    assertThat(List.of(first, third, fourth)).as("kept reachable until here").hasSize(3);
+  }
+
+  @Test
   void timeoutsAreToldFromOtherFailuresForEachPool() {
     assertThat(ConnectionTracker.isTimeout(new SQLTransientConnectionException("HikariPool-1 - Connection is not "
         + "available, request timed out after 250ms"))).isTrue();

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,13 +36,24 @@ class DemoWithAgentIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void reportsTheSeededNPlusOneSlowQueryAndMissingIndexInSpringBootsLog(Path java) throws Exception {
+    Path fatJar = Path.of(System.getProperty("querylens.example.jar"));
+    try (JarFile jar = new JarFile(fatJar.toFile())) {
+      Attributes manifest = jar.getManifest().getMainAttributes();
+      assertThat(manifest.getValue("Main-Class")).as("Spring Boot's launcher starts it")
+          .startsWith("org.springframework.boot.loader.");
+      assertThat(manifest.getValue("Start-Class")).isEqualTo("com.example.shelf.ShelfApplication");
+      assertThat(jar.getEntry("BOOT-INF/classes/com/example/shelf/AuthorController.class"))
+          .as("the application's classes are nested in the fat jar, loaded by Spring Boot's class loader").isNotNull();
+      assertThat(jar.stream().map(JarEntry::getName)).as("its libraries are nested jars")
+          .anyMatch(name -> name.startsWith("BOOT-INF/lib/spring-boot-") && name.endsWith(".jar"));
+    }
     Path directory = Files.createTempDirectory("querylens-demo-");
     Path report = directory.resolve("findings.jsonl");
     Path out = directory.resolve("out.txt");
     Process demo = new ProcessBuilder(java.toString(),
         "-javaagent:" + Path.of(System.getProperty("querylens.agent.jar")).toAbsolutePath()
             + "=report=" + report + ",slow.threshold.ms=50",
-        "-jar", Path.of(System.getProperty("querylens.example.jar")).toAbsolutePath().toString())
+        "-jar", fatJar.toAbsolutePath().toString())
         .directory(directory.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     assertThat(demo.waitFor(3, TimeUnit.MINUTES)).as("the demo ends by itself").isTrue();
     String log = Files.readString(out);
@@ -91,5 +105,8 @@ class DemoWithAgentIT {
     assertThat(log).contains("Endpoints by database time").contains("GET /authors/{authorId}/overview: 1 request");
     assertThat(log).contains("querylens summary:");
     assertThat(log).doesNotContain("internal error").doesNotContain("WARNING: ");
+    System.out.println("[figures] Spring Boot fat jar (" + fatJar.getFileName() + ", -jar) under the agent on "
+        + java.getParent().getParent().getFileName() + ": " + findings.size() + " findings in the report, 0 querylens"
+        + " errors");
   }
 }

@@ -41,6 +41,11 @@ enum Config {
     return valueOf(System.getProperty(PROPERTY, RAW.name()));
   }
 
+  /** Every detector querylens has: the "detectors off" configuration switches all of them off. */
+  static final List<String> DETECTORS = List.of("n-plus-one", "slow-query", "unbatched-writes", "repeated-query",
+      "select-star", "offset-pagination", "unbounded-result-set", "sql-lint", "connection-leak", "chatty-request",
+      "slo-budget", "pool-exhaustion", "missing-index");
+
   static List<Config> all() {
     return List.of(values());
   }

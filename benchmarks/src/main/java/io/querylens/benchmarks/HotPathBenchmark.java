@@ -46,6 +46,10 @@ public class HotPathBenchmark {
   @Param({"querylens", "recording-only", "none"})
   public String listener;
 
+  /** A detector switched off (with {@code querylens}), to tell what each costs; empty: none. */
+  @Param({""})
+  public String without;
+
   private final Object[] statements = new Object[STATEMENTS];
   private final long[] ids = new long[IDS];
   private int next;
@@ -62,7 +66,9 @@ public class HotPathBenchmark {
     }
     QueryLensConfig.Builder config = QueryLensConfig.builder().set(Settings.SUMMARY, Settings.SummaryMode.NEVER);
     if (listener.equals("recording-only")) {
-      config.set(Settings.DETECTORS_DISABLED, List.of("n-plus-one", "slow-query"));
+      config.set(Settings.DETECTORS_DISABLED, Config.DETECTORS);
+    } else if (!without.isEmpty()) {
+      config.set(Settings.DETECTORS_DISABLED, List.of(without));
     }
     runtime = QueryLens.start(config.build());
     if (listener.equals("none")) {

@@ -88,9 +88,7 @@ public final class OverheadReport {
       case QUERYLENS -> arguments.add("-javaagent:" + agent + "=summary=never");
       case QUERYLENS_RECORDING_ONLY ->
           arguments.add("-javaagent:" + agent + "=summary=never,detectors.disabled="
-              + "n-plus-one;slow-query;unbatched-writes;repeated-query;select-star;offset-pagination;"
-              + "unbounded-result-set;sql-lint;connection-leak;chatty-request;slo-budget;pool-exhaustion;"
-              + "missing-index");
+              + String.join(";", Config.DETECTORS));
       case P6SPY_QUIET -> arguments.add("-Dp6spy.config.appender=com.p6spy.engine.spy.appender.Slf4JLogger");
       case P6SPY_FILE -> arguments.add("-Dp6spy.config.logfile=" + workDirectory.resolve("spy.log"));
       case FLOOR -> arguments.add("-javaagent:" + floor);

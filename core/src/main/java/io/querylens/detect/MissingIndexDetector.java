@@ -52,8 +52,9 @@ public final class MissingIndexDetector implements Detector {
   @Override
   public void onExecution(Execution execution, DetectionSink sink) {
     StatementShape shape = execution.shape();
-    if (shape.isPlanClaimed() || shape.isPlaceholder() || execution.failed() || execution.isBatch()) {
-      return;
+    if (shape.isPlanClaimed() || shape.isPlaceholder() || execution.failed() || execution.isBatch()
+        || execution.checkout() == null) {
+      return; // (no connection querylens saw taken: nothing to plan through, and no need to count executions)
     }
     StatementKind kind = shape.kind();
     if (kind != StatementKind.SELECT && kind != StatementKind.UPDATE && kind != StatementKind.DELETE) {

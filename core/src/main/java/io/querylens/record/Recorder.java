@@ -411,7 +411,9 @@ public final class Recorder implements HookListener {
   public void onStatementClosed(Object statement) {
     try {
       ThreadState state = threads.get();
-      if (!state.removePending(statement)) {
+      if (!state.removePending(statement) && preparedSql.size() > 0) {
+        // Not this thread's (or closed a second time: a driver's close() calling its superclass's): the shared map
+        // when it holds anything, never an identity hash of a statement it cannot hold.
         preparedSql.remove(statement, state.probe);
       }
       state.forgetParameters(statement);

@@ -12,7 +12,8 @@ import java.lang.ref.WeakReference;
  * One connection taken from a {@link TrackedPool} and not yet closed: who took it, where, when, and what it ran last.
  * Kept only while the connection is out, so its cost ends with the checkout. It is itself the weak reference to the
  * connection the application got (one object per checkout, no identity hash): when the garbage collector clears it,
- * the connection was dropped without {@code close()}.
+ * the connection was dropped without {@code close()}. Its {@link #enqueue()} and {@link #clear()} do nothing: only the
+ * garbage collector decides that.
  */
 public final class Checkout extends WeakReference<Object> implements ConnectionTracker.Outcome {
 
@@ -64,6 +65,16 @@ public final class Checkout extends WeakReference<Object> implements ConnectionT
     this.acquiredNanos = acquiredNanos;
     this.waitNanos = waitNanos;
   }
+
+  /** Does nothing: a checkout is reported lost only when the collector finds its connection unreachable. */
+  @Override
+  public boolean enqueue() {
+    return false;
+  }
+
+  /** Does nothing: a cleared checkout could never be found, and so never closed. */
+  @Override
+  public void clear() {}
 
   /** Whether {@code connection} is this checkout's: the one the application got, or the pool's inside it. */
   boolean holds(Object connection) {

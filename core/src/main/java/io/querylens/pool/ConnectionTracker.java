@@ -119,8 +119,7 @@ public final class ConnectionTracker {
       thread.poolSource = source;
       TrackedPool pool = poolFor(source);
       if (pool != null) {
-        thread.acquiringSince = thread.startNanos;
-        thread.acquiringFrom = pool;
+        thread.acquiringStarted(pool, thread.startNanos);
       }
     }
     return outermost;
@@ -159,8 +158,8 @@ public final class ConnectionTracker {
     long nowNanos = System.nanoTime();
     try {
       Object poolSource = thread.poolSource;
-      TrackedPool pool = poolSource != null ? thread.acquiringFrom : poolFor(thread.outerSource);
-      thread.acquiringFrom = null;
+      TrackedPool acquiredFrom = thread.acquiringEnded();
+      TrackedPool pool = poolSource != null ? acquiredFrom : poolFor(thread.outerSource);
       if (pool == null) {
         return null;
       }
@@ -262,11 +261,12 @@ public final class ConnectionTracker {
       keys[i] = new IdentityKey.Stored(connections[i], null);
     }
     checkout.sharedKeys = keys;
-    if (shared.putIfAbsent(keys[0], checkout) != null) {
+    Checkout there = shared.putIfAbsent(keys[0], checkout);
+    if (there != null && there != checkout && !(there.isClosed() && shared.replace(keys[0], there, checkout))) {
       return false; // the same connection object handed out again while out: it stays the first checkout's
     }
     for (int i = 1; i < keys.length; i++) {
-      shared.putIfAbsent(keys[i], checkout);
+      shared.put(keys[i], checkout);
     }
     return true;
   }
@@ -321,6 +321,11 @@ public final class ConnectionTracker {
         checkout = otherThreadsCheckoutOf(thread, connection);
       }
       if (checkout == null) {
+        // The worker may have moved it from an ended thread's slots to the shared map between the two looks: it
+        // shares before it empties the slots, so a miss in the slots after that is a hit here.
+        checkout = sharedCheckoutOf(thread, connection);
+      }
+      if (checkout == null) {
         return null;
       }
     }
@@ -353,6 +358,7 @@ public final class ConnectionTracker {
       if (other != thread) {
         Checkout found = other.find(connection);
         if (found != null) {
+          other.forget(found); // (its slot would keep what the checkout holds reachable until that thread reuses it)
           return found;
         }
       }
@@ -401,7 +407,11 @@ public final class ConnectionTracker {
     return lost == null ? List.of() : lost;
   }
 
-  /** Connections out now, each once: every thread's, and the shared map's. */
+  /**
+   * Connections out now, each once: every thread's, and the shared map's. When one connection object is out twice (a
+   * pool took back a connection its holder never closed and handed the same object to another thread), the later
+   * checkout stands and the earlier one is let go: the next close of that object can close only one. Worker only.
+   */
   public Collection<Checkout> openCheckouts() {
     java.util.Set<Checkout> out = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     for (ThreadConnections thread : threads.get()) {
@@ -412,6 +422,21 @@ public final class ConnectionTracker {
         out.add(checkout);
       }
     }
+    java.util.Map<Object, Checkout> byConnection = new java.util.IdentityHashMap<>();
+    for (java.util.Iterator<Checkout> each = out.iterator(); each.hasNext(); ) {
+      Checkout checkout = each.next();
+      Object connection = checkout.get();
+      Checkout other = connection == null ? null : byConnection.putIfAbsent(connection, checkout);
+      if (other != null) {
+        Checkout earlier = other.acquiredNanos() - checkout.acquiredNanos() <= 0 ? other : checkout;
+        byConnection.put(connection, earlier == other ? checkout : other);
+        if (earlier.close(System.nanoTime())) {
+          earlier.pool().forgotten();
+        }
+        unshare(earlier);
+      }
+    }
+    out.removeIf(Checkout::isClosed);
     return List.copyOf(out);
   }
 
@@ -490,8 +515,8 @@ public final class ConnectionTracker {
     java.util.Map<TrackedPool, int[]> counts = new java.util.IdentityHashMap<>();
     long nowNanos = System.nanoTime();
     for (ThreadConnections thread : threads.get()) {
-      long since = thread.acquiringSince;
-      TrackedPool pool = thread.acquiringFrom;
+      TrackedPool pool = thread.acquiringFrom();
+      long since = thread.acquiringSince();
       if (pool != null) {
         int[] acquiringAndWaiting = counts.computeIfAbsent(pool, ignored -> new int[2]);
         acquiringAndWaiting[0]++;

@@ -19,6 +19,16 @@ public final class ThreadConnections {
    */
   static final int OPEN_SLOTS = 8;
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(Checkout[].class);
+  private static final VarHandle ACQUIRING_FROM;
+
+  static {
+    try {
+      ACQUIRING_FROM = MethodHandles.lookup().findVarHandle(ThreadConnections.class, "acquiringFrom",
+          TrackedPool.class);
+    } catch (ReflectiveOperationException impossible) {
+      throw new ExceptionInInitializerError(impossible);
+    }
+  }
 
   /** Written with release semantics by this thread, read with acquire semantics by others. */
   private final Checkout[] open = new Checkout[OPEN_SLOTS];
@@ -38,9 +48,12 @@ public final class ThreadConnections {
   Object poolSource;
   /** The connections returned by the nested calls, the outer one last; all close with the checkout. */
   Object innerConnection;
-  /** The pool this thread is inside getConnection() of, and since when: read racily by the worker. */
-  TrackedPool acquiringFrom;
-  long acquiringSince;
+  /**
+   * The pool this thread is inside getConnection() of, and since when: written with release semantics after the time,
+   * read by the worker with acquire semantics before it (see {@link #acquiringStarted}, {@link #acquiringFrom()}).
+   */
+  private TrackedPool acquiringFrom;
+  private long acquiringSince;
   /** Checkouts since this thread last recorded a call site (sampling). */
   int sinceSiteRecorded;
   /** The connection taken last on this thread and not closed: statements on this thread are credited to it. */
@@ -58,16 +71,25 @@ public final class ThreadConnections {
     return false;
   }
 
-  /** The checkout of {@code connection} kept here, now removed from its slot, or null. This thread only. */
+  /**
+   * The open checkout of {@code connection} kept here, now removed from its slot, or null; slots of checkouts closed
+   * elsewhere are emptied on the way (they would keep what they hold reachable). This thread only.
+   */
   Checkout takeBack(Object connection) {
+    Checkout found = null;
     for (int i = 0; i < OPEN_SLOTS; i++) {
       Checkout slot = open[i];
-      if (slot != null && slot.holds(connection)) {
+      if (slot == null) {
+        continue;
+      }
+      if (slot.isClosed()) {
         SLOT.setRelease(open, i, null);
-        return slot;
+      } else if (found == null && slot.holds(connection)) {
+        SLOT.setRelease(open, i, null);
+        found = slot;
       }
     }
-    return null;
+    return found;
   }
 
   /** The open checkout of {@code connection} kept here, read from another thread, or null. */
@@ -81,6 +103,18 @@ public final class ThreadConnections {
     return null;
   }
 
+  /**
+   * Empties the slot of {@code checkout}, closed by another thread: only if it still holds it (this thread may have
+   * reused the slot meanwhile; it never writes a slot but to replace a closed or empty one).
+   */
+  void forget(Checkout checkout) {
+    for (int i = 0; i < OPEN_SLOTS; i++) {
+      if (SLOT.compareAndSet(open, i, checkout, null)) {
+        return;
+      }
+    }
+  }
+
   /** Whether an open checkout of {@code connection} is kept here (this thread only). */
   boolean isKept(Object connection) {
     for (Checkout slot : open) {
@@ -89,6 +123,17 @@ public final class ThreadConnections {
       }
     }
     return false;
+  }
+
+  /** How many slots hold a checkout, open or not (tests). */
+  int keptCount() {
+    int kept = 0;
+    for (int i = 0; i < OPEN_SLOTS; i++) {
+      if (SLOT.getAcquire(open, i) != null) {
+        kept++;
+      }
+    }
+    return kept;
   }
 
   /** Adds the open checkouts kept here to {@code into}, read from another thread. */
@@ -106,6 +151,31 @@ public final class ThreadConnections {
     for (int i = 0; i < OPEN_SLOTS; i++) {
       SLOT.setRelease(open, i, null);
     }
+  }
+
+  /** This thread enters {@code getConnection()} of {@code pool} at {@code nowNanos}. This thread only. */
+  void acquiringStarted(TrackedPool pool, long nowNanos) {
+    acquiringSince = nowNanos;
+    ACQUIRING_FROM.setRelease(this, pool);
+  }
+
+  /** The pool whose {@code getConnection()} this thread is in, now forgotten (this thread only), or null. */
+  TrackedPool acquiringEnded() {
+    TrackedPool pool = acquiringFrom;
+    if (pool != null) {
+      ACQUIRING_FROM.setRelease(this, (TrackedPool) null);
+    }
+    return pool;
+  }
+
+  /** The pool whose {@code getConnection()} this thread is in, or null; read from another thread. */
+  TrackedPool acquiringFrom() {
+    return (TrackedPool) ACQUIRING_FROM.getAcquire(this);
+  }
+
+  /** Since when this thread is in a pool's {@code getConnection()}: read after {@link #acquiringFrom()}. */
+  long acquiringSince() {
+    return acquiringSince;
   }
 
   /** The {@code close()} of a connection taken here has returned or thrown. */
@@ -147,7 +217,7 @@ public final class ThreadConnections {
 
   void reset() {
     closing = false;
-    acquiringFrom = null;
+    acquiringEnded();
     depth = 0;
     outerSource = null;
     connectUrl = null;

@@ -40,7 +40,7 @@ public record TelemetrySnapshot(
    *
    * @param name the pool's name
    * @param inUse connections out now
-   * @param acquiring threads inside {@code getConnection()} now
+   * @param acquiring threads inside {@code getConnection()} at querylens' last look (every 100 ms)
    * @param acquisitions connections taken so far
    * @param timeouts acquisitions that gave up waiting
    * @param waitP95Nanos 95th percentile of {@code getConnection()} time so far

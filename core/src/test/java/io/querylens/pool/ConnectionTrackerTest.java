@@ -53,6 +53,7 @@ class ConnectionTrackerTest {
 
     assertThat(tracker.released(thread, poolConnection)).as("the pool's connection closes the checkout")
         .isSameAs(checkout);
+    thread.closeEnded();
     assertThat(tracker.released(thread, wrapperConnection)).as("then the wrapper's close finds nothing").isNull();
     assertThat(tracker.openCheckouts()).isEmpty();
     assertThat(checkout.pool().inUse()).isZero();
@@ -128,13 +129,14 @@ class ConnectionTrackerTest {
   }
 
   @Test
-  void aConnectionClosedOnAnotherThreadIsFoundThereAndItsSlotIsReused() {
+  void aConnectionClosedOnAnotherThreadIsFoundThereAndItsSlotIsEmptied() {
     Object connection = new Object();
     Checkout checkout = TakesConnections.through(tracker, thread, List.of(hikari), List.of(connection)).checkout();
     ThreadConnections other = registered(new ThreadConnections());
 
     assertThat(tracker.released(other, connection)).isSameAs(checkout);
     assertThat(checkout.isClosed()).isTrue();
+    assertThat(thread.keptCount()).as("the taking thread's slot no longer holds it").isZero();
     assertThat(tracker.openCheckouts()).isEmpty();
     assertThat(tracker.released(thread, connection)).as("closed once only").isNull();
     assertThat(checkout.pool().inUse()).isZero();
@@ -155,6 +157,29 @@ class ConnectionTrackerTest {
     assertThat(tracker.released(thread, otherThreadsConnection)).as("inside the wrapper's close()").isNull();
     thread.closeEnded();
     assertThat(tracker.released(thread, otherThreadsConnection)).as("after it").isSameAs(others);
+  }
+
+  @Test
+  void oneConnectionObjectOutOnTwoThreadsKeepsTheLaterCheckout() {
+    Object reclaimed = new Object();
+    Checkout first = TakesConnections.through(tracker, thread, List.of(hikari), List.of(reclaimed)).checkout();
+    ThreadConnections other = registered(new ThreadConnections());
+    Checkout second = TakesConnections.through(tracker, other, List.of(hikari), List.of(reclaimed)).checkout();
+
+    assertThat(tracker.openCheckouts()).containsExactly(second);
+    assertThat(first.isClosed()).isTrue();
+    assertThat(tracker.released(other, reclaimed)).isSameAs(second);
+    assertThat(tracker.pools().get(0).inUse()).isZero();
+  }
+
+  @Test
+  void aCheckoutCannotBeClearedOrEnqueuedFromOutside() {
+    Object connection = new Object();
+    Checkout checkout = TakesConnections.through(tracker, thread, List.of(hikari), List.of(connection)).checkout();
+    checkout.clear();
+    assertThat(checkout.enqueue()).isFalse();
+    assertThat(tracker.purgeCollected()).isEmpty();
+    assertThat(tracker.released(thread, connection)).isSameAs(checkout);
   }
 
   @Test

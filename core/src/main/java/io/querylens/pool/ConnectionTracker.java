@@ -108,7 +108,6 @@ public final class ConnectionTracker {
     }
     boolean outermost = thread.depth == 1;
     if (outermost) {
-      thread.closing = false;
       thread.outerSource = source;
       thread.connectUrl = url;
       thread.connectInfo = info;
@@ -194,7 +193,7 @@ public final class ConnectionTracker {
       } else {
         site = CallSite.UNKNOWN;
       }
-      if (thread.isKept(connection)) {
+      if (thread.find(connection) != null) {
         return null; // the same connection object handed out again while out: it stays the first checkout's
       }
       Checkout checkout = new Checkout(connection, inner, collected, pool, site, Thread.currentThread().getName(),

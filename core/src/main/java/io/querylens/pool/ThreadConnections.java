@@ -92,7 +92,7 @@ public final class ThreadConnections {
     return found;
   }
 
-  /** The open checkout of {@code connection} kept here, read from another thread, or null. */
+  /** The open checkout of {@code connection} kept here, or null; safe from any thread. */
   Checkout find(Object connection) {
     for (int i = 0; i < OPEN_SLOTS; i++) {
       Checkout slot = (Checkout) SLOT.getAcquire(open, i);
@@ -113,16 +113,6 @@ public final class ThreadConnections {
         return;
       }
     }
-  }
-
-  /** Whether an open checkout of {@code connection} is kept here (this thread only). */
-  boolean isKept(Object connection) {
-    for (Checkout slot : open) {
-      if (slot != null && !slot.isClosed() && slot.holds(connection)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** How many slots hold a checkout, open or not (tests). */

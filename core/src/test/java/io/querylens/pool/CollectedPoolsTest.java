@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.querylens.QueryLens;
+import io.querylens.testing.Heap;
 import io.querylens.testing.LibraryLens;
 import java.lang.ref.WeakReference;
 import java.nio.file.Files;
@@ -38,7 +39,7 @@ class CollectedPoolsTest {
       List<WeakReference<HikariDataSource>> stragglers = new java.util.ArrayList<>();
       for (int deployment = 1; deployment <= DEPLOYMENTS; deployment++) {
         WeakReference<HikariDataSource> pool = deployUseAndUndeploy(tracker, deployment);
-        int taken = collect(pool, 200);
+        int taken = Heap.collectUntil(() -> pool.get() == null, 200);
         collections += taken;
         if (pool.get() != null) {
           stragglers.add(pool); // seen in the full suite now and then, root cause not found yet: checked below
@@ -46,7 +47,7 @@ class CollectedPoolsTest {
         waitForTheWorkerToForgetCollectedPools(tracker);
       }
       for (WeakReference<HikariDataSource> pool : stragglers) {
-        collections += collect(pool, 400);
+        collections += Heap.collectUntil(() -> pool.get() == null, 400);
         assertThat(pool.get()).as("a pool held past 200 collections is let go at last").isNull();
       }
       waitForTheWorkerToForgetCollectedPools(tracker);
@@ -104,17 +105,6 @@ class CollectedPoolsTest {
     }
     pool.close();
     return new WeakReference<>(pool);
-  }
-
-  /** Collects garbage until the pool is gone, at most {@code most} times; how many collections it took. */
-  private static int collect(WeakReference<HikariDataSource> pool, int most) throws InterruptedException {
-    int collections = 0;
-    while (pool.get() != null && collections < most) {
-      System.gc();
-      collections++;
-      Thread.sleep(collections < 20 ? 10 : 50);
-    }
-    return collections;
   }
 
   private static void waitForTheWorkerToForgetCollectedPools(ConnectionTracker tracker) throws InterruptedException {

@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.PoolFiller;
 import io.querylens.callsite.CallSiteResolver;
 import io.querylens.internal.Diagnostics;
+import io.querylens.testing.Heap;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
@@ -223,10 +224,7 @@ class ConnectionTrackerTest {
     }
     java.lang.ref.WeakReference<HikariDataSource> dropped = new java.lang.ref.WeakReference<>(second);
     second = null;
-    for (int i = 0; i < 50 && dropped.get() != null; i++) {
-      System.gc();
-      Thread.sleep(20);
-    }
+    Heap.collectUntil(() -> dropped.get() == null, 50);
     assertThat(dropped.get()).as("the dropped pool collected").isNull();
     tracker.refreshPools();
     assertThat(tracker.pools()).as("the collected pool forgotten").hasSize(2);

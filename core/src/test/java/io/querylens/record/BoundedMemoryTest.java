@@ -6,8 +6,8 @@ import io.querylens.QueryLens;
 import io.querylens.config.Settings;
 import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
+import io.querylens.testing.Heap;
 import io.querylens.testing.LibraryLens;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -50,7 +50,7 @@ class BoundedMemoryTest {
     }
     // The same work without querylens first: the baseline is the heap of the application, H2 and the JDK after it.
     run(h2, 20_000, "warm");
-    long baseline = settledHeap();
+    long baseline = Heap.settled();
     QueryLensRuntime runtime = lens.start(settings -> settings.set(Settings.INDEX_ADVICE, false));
     DataSource watched = QueryLens.wrap(h2);
 
@@ -58,7 +58,7 @@ class BoundedMemoryTest {
     run(watched, STATEMENTS, "run");
     long seconds = System.nanoTime() - started;
     runtime.flush();
-    long after = settledHeap();
+    long after = Heap.settled();
 
     long retained = Math.max(0, after - baseline); // everything querylens keeps, from its start
     assertThat(runtime.recorder().statementCount()).isGreaterThanOrEqualTo(STATEMENTS);
@@ -81,15 +81,5 @@ class BoundedMemoryTest {
         }
       }
     }
-  }
-
-  private static long settledHeap() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(100);
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 }

@@ -10,8 +10,8 @@ import io.querylens.config.Settings;
 import io.querylens.internal.Diagnostics;
 import io.querylens.pool.TrackedPool;
 import io.querylens.runtime.QueryLensRuntime;
+import io.querylens.testing.Heap;
 import io.querylens.testing.LibraryLens;
-import java.lang.management.ManagementFactory;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -71,7 +71,7 @@ class HoursOfRunningTest {
     }
     // The same traffic without querylens first: the baseline is the heap of the service, H2, HikariCP and the JDK.
     phase(pool, raw -> raw);
-    long baseline = settledHeap();
+    long baseline = Heap.settled();
 
     QueryLensRuntime runtime = lens.start(settings -> settings.set(Settings.SLO_WINDOW_S, 6)
         .set(Settings.SLO_QUERY_P95_MS, 1L).set(Settings.SLO_REQUEST_DB_P95_MS, 1L)
@@ -85,7 +85,7 @@ class HoursOfRunningTest {
       long checkouts = phase(service, QueryLens::wrap);
       runtime.flush();
       int threadStates = threadStatesAfterPurge(runtime.recorder());
-      long kept = Math.max(0, settledHeap() - baseline);
+      long kept = Math.max(0, Heap.settled() - baseline);
       retained.add(kept);
       long statements = runtime.recorder().statementCount();
       List<TrackedPool> pools = runtime.recorder().connections().pools();
@@ -232,15 +232,5 @@ class HoursOfRunningTest {
       Thread.sleep(100);
     }
     return recorder.threadStateCount();
-  }
-
-  private static long settledHeap() throws InterruptedException {
-    long used = Long.MAX_VALUE;
-    for (int i = 0; i < 5; i++) {
-      System.gc();
-      Thread.sleep(100);
-      used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-    return used;
   }
 }

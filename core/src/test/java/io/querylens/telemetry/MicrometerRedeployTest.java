@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.querylens.QueryLens;
 import io.querylens.UnitOfWorkScope;
+import io.querylens.testing.Heap;
 import io.querylens.testing.LibraryLens;
 import java.lang.ref.WeakReference;
 import java.net.URL;
@@ -37,12 +38,7 @@ class MicrometerRedeployTest {
       for (int deployment = 1; deployment <= DEPLOYMENTS; deployment++) {
         undeployed.add(deployServeAndUndeploy(lens, connection, deployment, counted));
       }
-      int collections = 0;
-      while (undeployed.stream().anyMatch(loader -> loader.get() != null) && collections < 50) {
-        System.gc();
-        collections++;
-        Thread.sleep(20);
-      }
+      int collections = Heap.collectUntil(() -> undeployed.stream().allMatch(loader -> loader.get() == null), 50);
       long collected = undeployed.stream().filter(loader -> loader.get() == null).count();
       System.out.println("[figures] Micrometer redeployed " + DEPLOYMENTS + " times: querylens.statements seen "
           + counted + "; " + collected + " of " + DEPLOYMENTS + " loaders collected after " + collections

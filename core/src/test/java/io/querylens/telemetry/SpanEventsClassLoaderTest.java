@@ -2,6 +2,7 @@ package io.querylens.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.querylens.testing.Heap;
 import java.lang.ref.WeakReference;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -19,10 +20,7 @@ class SpanEventsClassLoaderTest {
 
     WeakReference<ClassLoader> undeployed = deployAndUndeploy(spanEvents);
 
-    for (int i = 0; i < 50 && undeployed.get() != null; i++) {
-      System.gc();
-      Thread.sleep(20);
-    }
+    Heap.collectUntil(() -> undeployed.get() == null, 50);
     assertThat(undeployed.get()).as("the web application's class loader, after 50 collections").isNull();
   }
 

@@ -106,7 +106,9 @@ class CollectedPoolsTest {
     }
     assertThat(tracker.pools()).as("pool " + deployment + " is tracked")
         .anySatisfy(tracked -> assertThat(tracked.isFor(pool, PoolKind.HIKARI)).isTrue());
-    for (int wait = 0; wait < 100 && tracker.pools().stream().noneMatch(tracked -> tracked.named); wait++) {
+    // This pool, not any: a pool of an earlier deployment still held by HikariCP is tracked and named already.
+    for (int wait = 0; wait < 100 && tracker.pools().stream()
+        .noneMatch(tracked -> tracked.named && tracked.isFor(pool, PoolKind.HIKARI)); wait++) {
       Thread.sleep(20); // the worker reads the pool's name and size on its tick, every 100 ms
     }
     pool.close();

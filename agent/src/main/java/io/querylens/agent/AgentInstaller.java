@@ -19,12 +19,15 @@ import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.scaffold.MethodGraph;
+import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.utility.JavaModule;
 
@@ -101,13 +104,20 @@ public final class AgentInstaller {
     // querylens needs no Byte Buddy "nexus" (it never changes class formats). Without this, creating the agent builder
     // probes sun.misc.Unsafe, which JDK 24+ reports with warnings in the application's output. The property is read
     // under Byte Buddy's own (relocated) package name, so it concerns querylens' copy only.
-    System.setProperty(net.bytebuddy.ByteBuddy.class.getPackageName() + ".nexus.disabled", "true");
+    System.setProperty(ByteBuddy.class.getPackageName() + ".nexus.disabled", "true");
     Advice.ExceptionHandler handler = new Advice.ExceptionHandler.Simple(MethodInvocation.invoke(
         new MethodDescription.ForLoadedMethod(Hooks.class.getMethod("onAdviceError", Throwable.class))));
-    AgentBuilder.Transformer.ForAdvice base = new AgentBuilder.Transformer.ForAdvice()
+    AdviceWeaving weaving = new AdviceWeaving(handler);
+    // The servlet advice names javax/jakarta servlet types, which only the application's class loader has: it is read
+    // through a type pool of that loader, for each class it goes into (two classes per application).
+    AgentBuilder.Transformer.ForAdvice servletWeaving = new AgentBuilder.Transformer.ForAdvice()
         .include(ClassFileLocator.ForClassLoader.of(AgentInstaller.class.getClassLoader()))
         .withExceptionHandler(handler);
-    AgentBuilder builder = new AgentBuilder.Default().disableClassFormatChanges();
+    // Advice goes only into methods a class declares, matched by name and parameters: Byte Buddy need not compile each
+    // instrumented class's whole method graph (every method of every JDBC interface above it), nor validate the
+    // class it writes back, which has the original's members.
+    AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)
+        .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)).disableClassFormatChanges();
     if (attached) {
       builder = builder.with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION);
     } else if (!early.isEmpty()) {
@@ -126,15 +136,15 @@ public final class AgentInstaller {
         .or(nameStartsWith("io.querylens.").or(nameStartsWith("java.")).or(nameStartsWith("jdk."))
             .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
             .or(nameContains("$$Lambda")).or(nameContains("$Proxy")).or(isSynthetic()))
-        .type(StatementInstrumentation.types()).transform(StatementInstrumentation.advice(base))
-        .type(PreparedStatementInstrumentation.types()).transform(PreparedStatementInstrumentation.advice(base))
-        .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.advice(base))
-        .type(ConnectionSourceInstrumentation.types()).transform(ConnectionSourceInstrumentation.advice(base))
+        .type(StatementInstrumentation.types()).transform(StatementInstrumentation.advice(weaving))
+        .type(PreparedStatementInstrumentation.types()).transform(PreparedStatementInstrumentation.advice(weaving))
+        .type(ConnectionInstrumentation.types()).transform(ConnectionInstrumentation.advice(weaving))
+        .type(ConnectionSourceInstrumentation.types()).transform(ConnectionSourceInstrumentation.advice(weaving))
         .type(ConnectionSourceInstrumentation.tomcatProxyConnection())
-        .transform(ConnectionSourceInstrumentation.tomcatAdvice(base))
-        .type(ServletInstrumentation.javaxTypes()).transform(ServletInstrumentation.javaxAdvice(base))
-        .type(ServletInstrumentation.jakartaTypes()).transform(ServletInstrumentation.jakartaAdvice(base))
-        .type(Slf4jInstrumentation.types()).transform(Slf4jInstrumentation.advice(base));
+        .transform(ConnectionSourceInstrumentation.tomcatAdvice(weaving))
+        .type(ServletInstrumentation.javaxTypes()).transform(ServletInstrumentation.javaxAdvice(servletWeaving))
+        .type(ServletInstrumentation.jakartaTypes()).transform(ServletInstrumentation.jakartaAdvice(servletWeaving))
+        .type(Slf4jInstrumentation.types()).transform(Slf4jInstrumentation.advice(weaving));
   }
 
   /** Byte Buddy's transformer, not installed: for classes loaded from now on, none retransformed. */

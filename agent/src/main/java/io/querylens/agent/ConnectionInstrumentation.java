@@ -25,16 +25,16 @@ final class ConnectionInstrumentation {
     return JdbcSupertypes.implementing(JdbcSupertypes.CONNECTION);
   }
 
-  static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
+  static AdviceWeaving advice(AdviceWeaving base) {
     ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
     return base
         .advice(named("prepareStatement").or(named("prepareCall")).and(takesArgument(0, String.class)).and(concrete),
-            PrepareAdvice.class.getName())
+            PrepareAdvice.class)
         .advice(named("setAutoCommit").and(takesArguments(boolean.class)).and(concrete),
-            AutoCommitAdvice.class.getName())
-        .advice(named("commit").and(takesArguments(0)).and(concrete), CommitAdvice.class.getName())
-        .advice(named("rollback").and(takesArguments(0)).and(concrete), RollbackAdvice.class.getName())
-        .advice(named("close").and(takesArguments(0)).and(concrete), CloseAdvice.class.getName());
+            AutoCommitAdvice.class)
+        .advice(named("commit").and(takesArguments(0)).and(concrete), CommitAdvice.class)
+        .advice(named("rollback").and(takesArguments(0)).and(concrete), RollbackAdvice.class)
+        .advice(named("close").and(takesArguments(0)).and(concrete), CloseAdvice.class);
   }
 
   /** {@code prepareStatement(String sql, ...)} / {@code prepareCall(String sql, ...)}. */

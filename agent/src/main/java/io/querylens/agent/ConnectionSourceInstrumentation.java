@@ -33,22 +33,22 @@ final class ConnectionSourceInstrumentation {
         || type.getName().equals(TOMCAT_DATA_SOURCE_PROXY);
   }
 
-  static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
+  static AdviceWeaving advice(AdviceWeaving base) {
     ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
     return base
-        .advice(named("getConnection").and(takesArguments(0)).and(concrete), GetConnectionAdvice.class.getName())
+        .advice(named("getConnection").and(takesArguments(0)).and(concrete), GetConnectionAdvice.class)
         .advice(named("getConnection").and(takesArguments(String.class, String.class)).and(concrete),
-            GetConnectionWithCredentialsAdvice.class.getName())
+            GetConnectionWithCredentialsAdvice.class)
         .advice(named("connect").and(takesArguments(String.class, Properties.class)).and(concrete),
-            ConnectAdvice.class.getName());
+            ConnectAdvice.class);
   }
 
   static AgentBuilder.RawMatcher tomcatProxyConnection() {
     return (type, loader, module, redefined, domain) -> type.getName().equals(TOMCAT_PROXY_CONNECTION);
   }
 
-  static AgentBuilder.Transformer.ForAdvice tomcatAdvice(AgentBuilder.Transformer.ForAdvice base) {
-    return base.advice(named("invoke").and(takesArguments(3)), TomcatCloseAdvice.class.getName());
+  static AdviceWeaving tomcatAdvice(AdviceWeaving base) {
+    return base.advice(named("invoke").and(takesArguments(3)), TomcatCloseAdvice.class);
   }
 
   /** {@code DataSource.getConnection()}. */

@@ -29,17 +29,17 @@ final class PreparedStatementInstrumentation {
     return JdbcSupertypes.implementing(JdbcSupertypes.PREPARED_STATEMENT);
   }
 
-  static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
+  static AdviceWeaving advice(AdviceWeaving base) {
     ElementMatcher.Junction<MethodDescription> binder = nameStartsWith("set").and(isPublic()).and(not(isAbstract()))
         .and(takesArgument(0, int.class)).and(takesArguments(2).or(takesArguments(3)));
     return base
         .advice(binder.and(takesArgument(1, anyOf(int.class, long.class, short.class, byte.class))),
-            BindLongAdvice.class.getName())
-        .advice(binder.and(takesArgument(1, anyOf(float.class, double.class))), BindDoubleAdvice.class.getName())
-        .advice(binder.and(takesArgument(1, boolean.class)), BindBooleanAdvice.class.getName())
-        .advice(binder.and(takesArgument(1, not(isPrimitive()))), BindObjectAdvice.class.getName())
+            BindLongAdvice.class)
+        .advice(binder.and(takesArgument(1, anyOf(float.class, double.class))), BindDoubleAdvice.class)
+        .advice(binder.and(takesArgument(1, boolean.class)), BindBooleanAdvice.class)
+        .advice(binder.and(takesArgument(1, not(isPrimitive()))), BindObjectAdvice.class)
         .advice(named("clearParameters").and(takesArguments(0)).and(isPublic()).and(not(isAbstract())),
-            ClearParametersAdvice.class.getName());
+            ClearParametersAdvice.class);
   }
 
   /** {@code setInt}, {@code setLong}, {@code setShort}, {@code setByte}, and {@code setNull(int, int sqlType)}. */

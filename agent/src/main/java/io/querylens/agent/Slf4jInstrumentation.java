@@ -23,8 +23,8 @@ final class Slf4jInstrumentation {
     return named(LOGGER_FACTORY);
   }
 
-  static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
-    return base.advice(named("getILoggerFactory").and(takesArguments(0)), LoggerFactoryAdvice.class.getName());
+  static AdviceWeaving advice(AdviceWeaving base) {
+    return base.advice(named("getILoggerFactory").and(takesArguments(0)), LoggerFactoryAdvice.class);
   }
 
   /** After {@code getILoggerFactory()} returns. */

@@ -27,18 +27,18 @@ final class StatementInstrumentation {
     return JdbcSupertypes.implementing(JdbcSupertypes.STATEMENT);
   }
 
-  static AgentBuilder.Transformer.ForAdvice advice(AgentBuilder.Transformer.ForAdvice base) {
+  static AdviceWeaving advice(AdviceWeaving base) {
     ElementMatcher.Junction<MethodDescription> execute = named("execute").or(named("executeQuery"))
         .or(named("executeUpdate")).or(named("executeLargeUpdate"));
     ElementMatcher.Junction<MethodDescription> concrete = isPublic().and(not(isAbstract()));
     return base
-        .advice(execute.and(takesArgument(0, String.class)).and(concrete), ExecuteSqlAdvice.class.getName())
-        .advice(execute.and(takesArguments(0)).and(concrete), ExecuteAdvice.class.getName())
+        .advice(execute.and(takesArgument(0, String.class)).and(concrete), ExecuteSqlAdvice.class)
+        .advice(execute.and(takesArguments(0)).and(concrete), ExecuteAdvice.class)
         .advice(named("executeBatch").or(named("executeLargeBatch")).and(takesArguments(0)).and(concrete),
-            ExecuteBatchAdvice.class.getName())
-        .advice(named("addBatch").and(takesArguments(String.class)).and(concrete), AddBatchSqlAdvice.class.getName())
-        .advice(named("clearBatch").and(takesArguments(0)).and(concrete), ClearBatchAdvice.class.getName())
-        .advice(named("close").and(takesArguments(0)).and(concrete), CloseAdvice.class.getName());
+            ExecuteBatchAdvice.class)
+        .advice(named("addBatch").and(takesArguments(String.class)).and(concrete), AddBatchSqlAdvice.class)
+        .advice(named("clearBatch").and(takesArguments(0)).and(concrete), ClearBatchAdvice.class)
+        .advice(named("close").and(takesArguments(0)).and(concrete), CloseAdvice.class);
   }
 
   /** {@code execute*(String sql, ...)}. */

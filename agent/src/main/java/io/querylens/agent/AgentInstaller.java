@@ -55,23 +55,33 @@ public final class AgentInstaller {
       Diagnostics.say(QueryLensRuntime.version() + " is switched off (enabled=false)");
       return;
     }
-    QueryLensRuntime runtime = QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true);
     List<Class<?>> early = attached ? List.of() : loadedBeforeUs(instrumentation);
     if (attached || !early.isEmpty()) {
-      // Classes to retransform: Byte Buddy installs its transformer and retransforms them, now.
+      // Classes to retransform: querylens starts, and Byte Buddy installs its transformer and retransforms them, now.
+      QueryLensRuntime runtime = QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true);
       agentBuilder(attached, early).installOn(instrumentation);
+      for (Class<?> loaded : attached ? List.of(instrumentation.getAllLoadedClasses()) : early) {
+        if (loaded.getName().equals(Slf4jInstrumentation.LOGGER_FACTORY)) {
+          Hooks.onLoggerFactoryReady(loaded);
+        }
+      }
+      Diagnostics.say(banner(runtime));
     } else {
-      // At JVM start with nothing loaded yet: Byte Buddy's transformer is built while the application starts.
+      // At JVM start with nothing loaded yet: querylens starts and Byte Buddy's transformer is built while the
+      // application starts, not before its main. Classes to instrument wait for both (see DeferredTransformer); a
+      // capture or unit of work opened meanwhile waits for the start (see Hooks.startPending).
+      Hooks.startPending();
       DeferredTransformer deferred = new DeferredTransformer(jdbcClassFilter());
       instrumentation.addTransformer(deferred);
-      deferred.buildInBackground(AgentInstaller::rawTransformer);
+      deferred.buildInBackground(() -> {
+        try {
+          Diagnostics.say(banner(QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true)));
+        } finally {
+          Hooks.startEnded();
+        }
+        return rawTransformer();
+      });
     }
-    for (Class<?> loaded : attached ? List.of(instrumentation.getAllLoadedClasses()) : early) {
-      if (loaded.getName().equals(Slf4jInstrumentation.LOGGER_FACTORY)) {
-        Hooks.onLoggerFactoryReady(loaded);
-      }
-    }
-    Diagnostics.say(banner(runtime));
   }
 
   /**

@@ -12,8 +12,41 @@ public final class Hooks {
 
   private static volatile HookListener listener = HookListener.NO_OP;
   private static volatile CaptureBridge captures;
+  /** Set while the agent starts querylens off the application's main thread; see {@link #startPending()}. */
+  private static volatile java.util.concurrent.CountDownLatch starting;
+
+  private static final long MAX_START_WAIT_SECONDS = 30;
 
   private Hooks() {}
+
+  /**
+   * Says that querylens is being started on another thread: until {@link #startEnded()}, opening a capture or a unit
+   * of work waits for it (at most 30 s) rather than finding no querylens. Statements need no wait: nothing is
+   * instrumented before the start has ended.
+   */
+  public static void startPending() {
+    starting = new java.util.concurrent.CountDownLatch(1);
+  }
+
+  /** Ends the wait {@link #startPending()} began, whether querylens started or not. */
+  public static void startEnded() {
+    java.util.concurrent.CountDownLatch latch = starting;
+    if (latch != null) {
+      latch.countDown();
+      starting = null;
+    }
+  }
+
+  private static void awaitStart() {
+    java.util.concurrent.CountDownLatch latch = starting;
+    if (latch != null) {
+      try {
+        latch.await(MAX_START_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
 
   /** Installs the listener that receives every hook from now on. */
   public static void install(HookListener newListener) {
@@ -27,11 +60,13 @@ public final class Hooks {
 
   /** The installed capture bridge, or null. */
   public static CaptureBridge captureBridge() {
+    awaitStart();
     return captures;
   }
 
   /** See {@link CaptureBridge#open}; null when no querylens runs. */
   public static Object openCapture(String name, boolean allThreads) {
+    awaitStart();
     CaptureBridge bridge = captures;
     return bridge == null ? null : bridge.open(name, allThreads);
   }
@@ -154,6 +189,7 @@ public final class Hooks {
   }
 
   public static Object beginUnit(String kind, String name) {
+    awaitStart();
     return listener.beginUnit(kind, name);
   }
 

@@ -180,7 +180,13 @@ public final class QueryLensRuntime {
     }
     if (shutdownHook) {
       Thread hook = new Thread(runtime::shutdown, "querylens-shutdown");
-      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        Runtime.getRuntime().addShutdownHook(hook);
+      } catch (IllegalStateException exiting) {
+        // The JVM is exiting already (the agent starts querylens beside the application, which may be done first).
+        runtime.shutdown();
+        return runtime;
+      }
     }
     active = runtime;
     return runtime;

@@ -85,6 +85,17 @@ class ApplicationsIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void aCaptureOpenedFirstThingInMainWaitsForQueryLensStartingBesideIt(Path jdk) throws Exception {
+    String withCore = ForkedJvm.applicationClasspath() + File.pathSeparator + System.getProperty("querylens.core.jar");
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).classpath(withCore).run("com.example.shop.EarlyCaptureCheck");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).as(run.toString()).contains("EARLY-CAPTURE-OK 3");
+    assertThat(run.querylensLines()).as(run.toString()).noneMatch(line -> line.contains("rror"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void instrumentsADriverThatAnotherAgentLoadedBeforeQueryLensStarted(Path jdk) throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk).agentBefore("com.example.shop.EarlyDriverAgent")
         .run("com.example.shop.PlainJdbcApp", "nplusone");

@@ -105,4 +105,35 @@ class JdbcClassFilterTest {
   private static Path jarOf(Class<?> type) throws URISyntaxException {
     return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
+
+  @org.junit.jupiter.api.Test
+  void theSkipSearchFindsJavaSqlExactlyWhereAPlainScanDoes() {
+    byte[] needle = "java/sql/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    byte[] alphabet = "java/sqlljv/.".getBytes(java.nio.charset.StandardCharsets.US_ASCII); // near misses abound
+    java.util.Random random = new java.util.Random(42);
+    int found = 0;
+    for (int sample = 0; sample < 200_000; sample++) {
+      byte[] bytes = new byte[random.nextInt(40)];
+      for (int i = 0; i < bytes.length; i++) {
+        bytes[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      if (bytes.length >= needle.length && random.nextInt(4) == 0) {
+        System.arraycopy(needle, 0, bytes, random.nextInt(bytes.length - needle.length + 1), needle.length);
+      }
+      boolean expected = plainScan(bytes, needle);
+      found += expected ? 1 : 0;
+      assertThat(JdbcClassFilter.namesJavaSql(bytes)).as(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII))
+          .isEqualTo(expected);
+    }
+    assertThat(found).isGreaterThan(10_000);
+  }
+
+  private static boolean plainScan(byte[] haystack, byte[] needle) {
+    for (int at = 0; at + needle.length <= haystack.length; at++) {
+      if (java.util.Arrays.equals(haystack, at, at + needle.length, needle, 0, needle.length)) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

@@ -1,64 +1,114 @@
 package io.querylens.benchmarks;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * JVM start-up with and without the agent, on the example Spring Boot service: the JVM uptime at which Spring Boot
- * reports the application started ({@code process running for N}), in alternating runs, medians compared.
+ * JVM start-up with and without the agent, in alternating runs, medians compared; also the median of the differences
+ * within each round, which this noisy kind of machine needs (its speed drifts from one minute to the next).
  *
- * <pre>java -cp benchmarks/target/querylens-benchmarks.jar io.querylens.benchmarks.StartupTimeRunner 7</pre>
+ * <ul>
+ *   <li>by default, the example Spring Boot service: the JVM uptime at which Spring Boot reports the application
+ *       started, and the process's CPU time then (the run is stopped there);
+ *   <li>with {@code small}, {@link SmallJdbcProgram}: the uptime at which its {@code main} began, at which its first
+ *       two queries were done, and the CPU time then.
+ * </ul>
+ *
+ * <pre>java -cp benchmarks/target/querylens-benchmarks.jar io.querylens.benchmarks.StartupTimeRunner 10 [small]</pre>
  */
 public final class StartupTimeRunner {
 
   private static final Pattern STARTED = Pattern.compile("process running for ([0-9.]+)\\)");
+  private static final Pattern SMALL = Pattern.compile("RESULT main=(\\d+) done=(\\d+) cpu=(\\d+)");
 
   private StartupTimeRunner() {}
 
   public static void main(String[] args) throws IOException, InterruptedException, URISyntaxException {
-    int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-    Path here = Path.of(StartupTimeRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-        .getParent();
-    Path agent = here.resolve("../../agent/target/querylens-agent.jar").normalize();
-    Path example = here.resolve("../../examples/target/querylens-example.jar").normalize();
-    List<Double> without = new ArrayList<>();
-    List<Double> with = new ArrayList<>();
-    for (int run = 0; run < runs; run++) {
-      without.add(startup(example, null));
-      with.add(startup(example, agent));
-      System.out.printf(Locale.ROOT, "run %d: without %.3f s, with %.3f s%n", run + 1, without.get(run),
-          with.get(run));
+    int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+    boolean small = args.length > 1 && args[1].equals("small");
+    Path here = Path.of(StartupTimeRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path agent = here.getParent().resolve("../../agent/target/querylens-agent.jar").normalize();
+    Path example = here.getParent().resolve("../../examples/target/querylens-example.jar").normalize();
+    Map<String, List<Double>> without = new LinkedHashMap<>();
+    Map<String, List<Double>> with = new LinkedHashMap<>();
+    for (int round = 1; round <= rounds; round++) {
+      Map<String, Double> plain = small ? small(here, null) : example(example, null);
+      Map<String, Double> agented = small ? small(here, agent) : example(example, agent);
+      plain.forEach((figure, value) -> without.computeIfAbsent(figure, key -> new ArrayList<>()).add(value));
+      agented.forEach((figure, value) -> with.computeIfAbsent(figure, key -> new ArrayList<>()).add(value));
+      System.out.printf(Locale.ROOT, "round %d: without %s, with the agent %s%n", round, plain, agented);
     }
-    double a = median(without);
-    double b = median(with);
-    System.out.printf(Locale.ROOT, "median start-up: without %.0f ms, with the agent %.0f ms, %+.0f ms%n",
-        a * 1000, b * 1000, (b - a) * 1000);
+    for (String figure : without.keySet()) {
+      List<Double> differences = new ArrayList<>();
+      for (int round = 0; round < rounds; round++) {
+        differences.add(with.get(figure).get(round) - without.get(figure).get(round));
+      }
+      System.out.printf(Locale.ROOT, "%s, median of %d: without %.0f ms, with the agent %.0f ms (%+.0f ms); "
+          + "median difference within a round %+.0f ms%n", figure, rounds, median(without.get(figure)),
+          median(with.get(figure)), median(with.get(figure)) - median(without.get(figure)), median(differences));
+    }
   }
 
-  private static double startup(Path example, Path agent) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    if (agent != null) {
-      command.add("-javaagent:" + agent);
+  /** The example service, stopped once it has reported its start: uptime and CPU time then. */
+  private static Map<String, Double> example(Path example, Path agent) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command(agent, "-jar", example.toString())).redirectErrorStream(true).start();
+    try (BufferedReader output = new BufferedReader(new InputStreamReader(process.getInputStream()))) {
+      for (String line = output.readLine(); line != null; line = output.readLine()) {
+        Matcher started = STARTED.matcher(line);
+        if (started.find()) {
+          double cpu = process.info().totalCpuDuration().map(duration -> duration.toNanos() / 1e6).orElse(Double.NaN);
+          Map<String, Double> figures = new LinkedHashMap<>();
+          figures.put("started", Double.parseDouble(started.group(1)) * 1000);
+          figures.put("CPU time at start", cpu);
+          return figures;
+        }
+      }
+      throw new IllegalStateException("the example did not report its start (exit " + process.waitFor() + ")");
+    } finally {
+      process.destroy();
+      process.waitFor();
     }
-    command.addAll(List.of("-jar", example.toString()));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+  }
+
+  /** {@link SmallJdbcProgram}, run to its end. */
+  private static Map<String, Double> small(Path benchmarksJar, Path agent) throws IOException, InterruptedException {
+    Process process = new ProcessBuilder(command(agent, "-cp", benchmarksJar.toString(),
+        SmallJdbcProgram.class.getName())).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
     process.waitFor();
-    Matcher started = STARTED.matcher(output);
-    if (!started.find()) {
-      throw new IllegalStateException("the example did not report its start:\n" + output);
+    Matcher result = SMALL.matcher(output);
+    if (!result.find()) {
+      throw new IllegalStateException("the small program printed no result:\n" + output);
     }
-    return Double.parseDouble(started.group(1));
+    Map<String, Double> figures = new LinkedHashMap<>();
+    figures.put("main began", Double.parseDouble(result.group(1)));
+    figures.put("first queries done", Double.parseDouble(result.group(2)));
+    figures.put("CPU time then", Double.parseDouble(result.group(3)));
+    return figures;
+  }
+
+  private static List<String> command(Path agent, String... rest) {
+    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    if (agent != null) {
+      command.add("-javaagent:" + agent + "=summary=never");
+    }
+    command.addAll(List.of(rest));
+    return command;
   }
 
   private static double median(List<Double> values) {
     List<Double> sorted = values.stream().sorted().toList();
-    return sorted.get(sorted.size() / 2);
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 }

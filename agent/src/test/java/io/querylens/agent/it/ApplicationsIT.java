@@ -50,8 +50,7 @@ class ApplicationsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void countsAnExplicitScopeFromThePublicApiAsOneUnitOfWork(Path jdk) throws Exception {
-    String withCore = ForkedJvm.applicationClasspath() + File.pathSeparator + System.getProperty("querylens.core.jar");
-    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).classpath(withCore).run("com.example.shop.ImportJob");
+    ForkedJvm.Result run = runWithCore(jdk, "com.example.shop.ImportJob");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     List<String> findings = run.reportLines();
@@ -65,8 +64,7 @@ class ApplicationsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void capturesFromThePublicApiReachTheAgentAndAssertInTheApplication(Path jdk) throws Exception {
-    String withCore = ForkedJvm.applicationClasspath() + File.pathSeparator + System.getProperty("querylens.core.jar");
-    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).classpath(withCore).run("com.example.shop.CaptureCheck");
+    ForkedJvm.Result run = runWithCore(jdk, "com.example.shop.CaptureCheck");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout()).as(run.toString())
@@ -86,8 +84,7 @@ class ApplicationsIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void aCaptureOpenedFirstThingInMainWaitsForQueryLensStartingBesideIt(Path jdk) throws Exception {
-    String withCore = ForkedJvm.applicationClasspath() + File.pathSeparator + System.getProperty("querylens.core.jar");
-    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).classpath(withCore).run("com.example.shop.EarlyCaptureCheck");
+    ForkedJvm.Result run = runWithCore(jdk, "com.example.shop.EarlyCaptureCheck");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
     assertThat(run.stdout()).as(run.toString()).contains("EARLY-CAPTURE-OK 3");
@@ -148,5 +145,11 @@ class ApplicationsIT {
         .contains("io.querylens.bootstrap.Hooks visible: false");
     assertThat(run.stderr().lines().filter(line -> !line.startsWith("[querylens] querylens ")))
         .as("nothing but the start line on stderr").isEmpty();
+  }
+
+  /** Runs {@code mainClass} under the agent with the application's own querylens-core on its class path. */
+  private static ForkedJvm.Result runWithCore(Path jdk, String mainClass) throws Exception {
+    String withCore = ForkedJvm.applicationClasspath() + File.pathSeparator + System.getProperty("querylens.core.jar");
+    return new ForkedJvm.Launch(jdk).classpath(withCore).run(mainClass);
   }
 }

@@ -12,7 +12,7 @@ import net.bytebuddy.utility.JavaModule;
 
 /**
  * Weaves advice into the matching methods a class declares. Each advice class is read once, when querylens'
- * transformer is built on its set-up thread, not again for every class instrumented (as Byte Buddy's
+ * transformer is built, not again for every class instrumented (as Byte Buddy's
  * {@code Transformer.ForAdvice} does, through a type pool of the instrumented class's loader): for advice that refers
  * only to JDK types and querylens' bootstrap hooks, nothing depends on that loader. Advice naming an application
  * type (the servlet advice) stays with {@code ForAdvice}.

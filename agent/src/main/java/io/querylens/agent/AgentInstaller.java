@@ -70,18 +70,33 @@ public final class AgentInstaller {
       // At JVM start with nothing loaded yet: querylens starts and Byte Buddy's transformer is built while the
       // application starts, not before its main. Classes to instrument wait for both (see DeferredTransformer); a
       // capture or unit of work opened meanwhile waits for the start (see Hooks.startPending).
+      // Classes that thread loads are never instrumented (DeferredTransformer declines them): starting querylens
+      // must not load the application's JDBC or SLF4J classes, and does not (those look-ups are lazy, on the worker).
       Hooks.startPending();
-      DeferredTransformer deferred = new DeferredTransformer(jdbcClassFilter());
-      instrumentation.addTransformer(deferred);
-      deferred.buildInBackground(() -> {
-        try {
-          Diagnostics.say(banner(QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true)));
-        } finally {
-          Hooks.startEnded();
-        }
-        return rawTransformer();
-      });
+      try {
+        DeferredTransformer deferred = new DeferredTransformer(jdbcClassFilter());
+        instrumentation.addTransformer(deferred);
+        deferred.buildInBackground(() -> startBeside(config));
+      } catch (RuntimeException | Error failed) {
+        Hooks.startEnded();
+        throw failed;
+      }
     }
+  }
+
+  /** On the set-up thread: starts querylens, then builds Byte Buddy's transformer (null: nothing is instrumented). */
+  private static ClassFileTransformer startBeside(QueryLensConfig config) {
+    try {
+      Diagnostics.say(banner(QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true)));
+    } catch (QueryLensRuntime.JvmExiting exiting) {
+      return null; // the application was done before querylens started: nothing to watch, nothing to say
+    } catch (RuntimeException | LinkageError failed) {
+      Diagnostics.say("could not start; the application runs without it: " + failed);
+      return null;
+    } finally {
+      Hooks.startEnded();
+    }
+    return rawTransformer();
   }
 
   /**
@@ -125,7 +140,9 @@ public final class AgentInstaller {
         .withExceptionHandler(handler);
     // Advice goes only into methods a class declares, matched by name and parameters: Byte Buddy need not compile each
     // instrumented class's whole method graph (every method of every JDBC interface above it), nor validate the
-    // class it writes back, which has the original's members.
+    // class it writes back, which has the original's members. What the full graph gave besides: advice in the bridge
+    // javac writes into a public class for a public method it inherits from a package-private base that is no JDBC
+    // class itself; such a method now goes unwatched. The drivers and pools of the integration tests have none.
     AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED)
         .with(MethodGraph.Compiler.ForDeclaredMethods.INSTANCE)).disableClassFormatChanges();
     if (attached) {

@@ -1,6 +1,7 @@
 package io.querylens.agent;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 
 /**
@@ -62,7 +63,7 @@ final class JdbcClassFilter {
   /** For each byte value, how far the needle may move when that byte is under its end and no match is there. */
   private static int[] skipTable(byte[] needle) {
     int[] skip = new int[256];
-    java.util.Arrays.fill(skip, needle.length);
+    Arrays.fill(skip, needle.length);
     for (int i = 0; i < needle.length - 1; i++) {
       skip[needle[i] & 0xFF] = needle.length - 1 - i;
     }

@@ -2,6 +2,7 @@ package io.querylens.agent;
 
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.named;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
@@ -9,8 +10,10 @@ import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
@@ -18,6 +21,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.pool.TypePool;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -106,11 +110,11 @@ class JdbcClassFilterTest {
     return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
   }
 
-  @org.junit.jupiter.api.Test
+  @Test
   void theSkipSearchFindsJavaSqlExactlyWhereAPlainScanDoes() {
-    byte[] needle = "java/sql/".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    byte[] alphabet = "java/sqlljv/.".getBytes(java.nio.charset.StandardCharsets.US_ASCII); // near misses abound
-    java.util.Random random = new java.util.Random(42);
+    byte[] needle = "java/sql/".getBytes(US_ASCII);
+    byte[] alphabet = "java/sqlljv/.".getBytes(US_ASCII); // near misses abound
+    Random random = new Random(42);
     int found = 0;
     for (int sample = 0; sample < 200_000; sample++) {
       byte[] bytes = new byte[random.nextInt(40)];
@@ -122,7 +126,7 @@ class JdbcClassFilterTest {
       }
       boolean expected = plainScan(bytes, needle);
       found += expected ? 1 : 0;
-      assertThat(JdbcClassFilter.namesJavaSql(bytes)).as(new String(bytes, java.nio.charset.StandardCharsets.US_ASCII))
+      assertThat(JdbcClassFilter.namesJavaSql(bytes)).as(new String(bytes, US_ASCII))
           .isEqualTo(expected);
     }
     assertThat(found).isGreaterThan(10_000);
@@ -130,7 +134,7 @@ class JdbcClassFilterTest {
 
   private static boolean plainScan(byte[] haystack, byte[] needle) {
     for (int at = 0; at + needle.length <= haystack.length; at++) {
-      if (java.util.Arrays.equals(haystack, at, at + needle.length, needle, 0, needle.length)) {
+      if (Arrays.equals(haystack, at, at + needle.length, needle, 0, needle.length)) {
         return true;
       }
     }

@@ -14,7 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * JVM start-up with and without the agent, in alternating runs, medians compared; also the median of the differences
+ * JVM start-up with and without the agent (with {@code summary=never}: nothing is written at exit), in alternating
+ * runs, medians compared; also the median of the differences
  * within each round, which this noisy kind of machine needs (its speed drifts from one minute to the next).
  *
  * <ul>
@@ -35,15 +36,15 @@ public final class StartupTimeRunner {
 
   public static void main(String[] args) throws IOException, InterruptedException, URISyntaxException {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-    boolean small = args.length > 1 && args[1].equals("small");
+    boolean smallProgram = args.length > 1 && args[1].equals("small");
     Path here = Path.of(StartupTimeRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Path agent = here.getParent().resolve("../../agent/target/querylens-agent.jar").normalize();
     Path example = here.getParent().resolve("../../examples/target/querylens-example.jar").normalize();
     Map<String, List<Double>> without = new LinkedHashMap<>();
     Map<String, List<Double>> with = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
-      Map<String, Double> plain = small ? small(here, null) : example(example, null);
-      Map<String, Double> agented = small ? small(here, agent) : example(example, agent);
+      Map<String, Double> plain = smallProgram ? small(here, null) : example(example, null);
+      Map<String, Double> agented = smallProgram ? small(here, agent) : example(example, agent);
       plain.forEach((figure, value) -> without.computeIfAbsent(figure, key -> new ArrayList<>()).add(value));
       agented.forEach((figure, value) -> with.computeIfAbsent(figure, key -> new ArrayList<>()).add(value));
       System.out.printf(Locale.ROOT, "round %d: without %s, with the agent %s%n", round, plain, agented);

@@ -6,7 +6,8 @@ package io.querylens.bootstrap;
  * <p>The agent appends this package to the bootstrap class path so that advice inlined into classes of any class
  * loader (Spring Boot's launched loader, a web application's loader, an isolated test loader) resolves the same
  * class. Only {@code java.base} types may appear here. Every method delegates to the installed {@link HookListener};
- * a plain volatile read keeps the path lock-free.
+ * a plain volatile read keeps the path lock-free. Only opening a capture or a unit of work may wait: for querylens'
+ * start, while the agent runs it beside the application (see {@link #startPending()}).
  */
 public final class Hooks {
 
@@ -41,7 +42,9 @@ public final class Hooks {
     java.util.concurrent.CountDownLatch latch = starting;
     if (latch != null) {
       try {
-        latch.await(MAX_START_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
+        if (!latch.await(MAX_START_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+          starting = null; // a start that hangs is waited for once, not by every later capture
+        }
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
       }
@@ -60,7 +63,6 @@ public final class Hooks {
 
   /** The installed capture bridge, or null. */
   public static CaptureBridge captureBridge() {
-    awaitStart();
     return captures;
   }
 

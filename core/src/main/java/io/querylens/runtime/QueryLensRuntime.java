@@ -56,6 +56,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -157,7 +158,24 @@ public final class QueryLensRuntime {
     if (previous != null) {
       previous.shutdown();
     }
+    // The shutdown hook first, before anything is created: a JVM already exiting (the agent starts querylens beside
+    // the application, which may be done first) gets no runtime, no thread and no file.
+    AtomicReference<QueryLensRuntime> started = new AtomicReference<>();
+    if (shutdownHook) {
+      Thread hook = new Thread(() -> {
+        QueryLensRuntime runtime = started.get();
+        if (runtime != null) {
+          runtime.shutdown();
+        }
+      }, "querylens-shutdown");
+      try {
+        Runtime.getRuntime().addShutdownHook(hook);
+      } catch (IllegalStateException exiting) {
+        throw new JvmExiting(exiting);
+      }
+    }
     QueryLensRuntime runtime = new QueryLensRuntime(config, mode);
+    started.set(runtime);
     runtime.worker.start();
     if (config.get(Settings.ENABLED)) {
       Hooks.install(runtime.recorder);
@@ -178,18 +196,17 @@ public final class QueryLensRuntime {
     } else {
       Hooks.install(HookListener.NO_OP);
     }
-    if (shutdownHook) {
-      Thread hook = new Thread(runtime::shutdown, "querylens-shutdown");
-      try {
-        Runtime.getRuntime().addShutdownHook(hook);
-      } catch (IllegalStateException exiting) {
-        // The JVM is exiting already (the agent starts querylens beside the application, which may be done first).
-        runtime.shutdown();
-        return runtime;
-      }
-    }
     active = runtime;
     return runtime;
+  }
+
+  /** Thrown by {@link #start} when the JVM is exiting already: nothing was started. */
+  public static final class JvmExiting extends IllegalStateException {
+    private static final long serialVersionUID = 1L;
+
+    JvmExiting(IllegalStateException cause) {
+      super("the JVM is exiting", cause);
+    }
   }
 
   /** The running instance, or null. */

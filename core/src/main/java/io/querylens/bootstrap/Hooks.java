@@ -1,5 +1,8 @@
 package io.querylens.bootstrap;
 
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
 /**
  * The static entry points that Byte Buddy advice, inlined into JDBC drivers, pools and servlets, calls.
  *
@@ -14,7 +17,7 @@ public final class Hooks {
   private static volatile HookListener listener = HookListener.NO_OP;
   private static volatile CaptureBridge captures;
   /** Set while the agent starts querylens off the application's main thread; see {@link #startPending()}. */
-  private static volatile java.util.concurrent.CountDownLatch starting;
+  private static volatile CountDownLatch starting;
 
   private static final long MAX_START_WAIT_SECONDS = 30;
 
@@ -26,12 +29,12 @@ public final class Hooks {
    * instrumented before the start has ended.
    */
   public static void startPending() {
-    starting = new java.util.concurrent.CountDownLatch(1);
+    starting = new CountDownLatch(1);
   }
 
   /** Ends the wait {@link #startPending()} began, whether querylens started or not. */
   public static void startEnded() {
-    java.util.concurrent.CountDownLatch latch = starting;
+    CountDownLatch latch = starting;
     if (latch != null) {
       latch.countDown();
       starting = null;
@@ -39,10 +42,10 @@ public final class Hooks {
   }
 
   private static void awaitStart() {
-    java.util.concurrent.CountDownLatch latch = starting;
+    CountDownLatch latch = starting;
     if (latch != null) {
       try {
-        if (!latch.await(MAX_START_WAIT_SECONDS, java.util.concurrent.TimeUnit.SECONDS)) {
+        if (!latch.await(MAX_START_WAIT_SECONDS, TimeUnit.SECONDS)) {
           starting = null; // a start that hangs is waited for once, not by every later capture
         }
       } catch (InterruptedException interrupted) {

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -201,13 +202,9 @@ class ConnectionTrackerTest {
   @Test
   void aConnectionCollectedWithoutCloseIsHandedBackOnceAsLost() throws Exception {
     TakesConnections.through(tracker, thread, List.of(hikari), List.of(new Object()));
-    List<Checkout> lost = List.of();
-    for (int i = 0; i < 50 && lost.isEmpty(); i++) {
-      System.gc();
-      Thread.sleep(20);
-      lost = tracker.purgeCollected();
-    }
-    assertThat(lost).singleElement().satisfies(checkout -> assertThat(checkout.isClosed()).isTrue());
+    AtomicReference<List<Checkout>> lost = new AtomicReference<>(List.of());
+    Heap.collectUntil(() -> !lost.updateAndGet(none -> tracker.purgeCollected()).isEmpty(), 50);
+    assertThat(lost.get()).singleElement().satisfies(checkout -> assertThat(checkout.isClosed()).isTrue());
     assertThat(tracker.openCheckouts()).isEmpty();
     assertThat(tracker.purgeCollected()).isEmpty();
   }

@@ -1,6 +1,13 @@
 package io.querylens.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,8 +15,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One load-test run against a real PostgreSQL: {@code threads} client threads, each borrowing a connection from
@@ -24,6 +34,8 @@ public final class LoadTest {
   static final String LOOKUP = "select id, name, price from load_items where id = ?";
   private static final int ITEMS = 100_000;
   private static final int WARM_UP_SECONDS = 5;
+  /** CPU time of the client threads of the measured run, each adding its own as it ends. */
+  private static final LongAdder CLIENT_CPU = new LongAdder();
 
   private LoadTest() {}
 
@@ -37,11 +49,19 @@ public final class LoadTest {
       pool.setMinimumIdle(threads);
       prepareTable(pool);
       run(pool, threads, WARM_UP_SECONDS);
+      Map<String, Long> threadCpuBefore = cpuByThreadGroup();
+      CLIENT_CPU.reset();
+      long processCpuBefore = processCpuNanos();
+      long machineBusyBefore = machineBusyNanos();
       long[][] latencies = run(pool, threads, seconds);
+      long processCpu = processCpuNanos() - processCpuBefore;
+      long machineBusy = machineBusyNanos() - machineBusyBefore;
+      printCpuByThreadGroup(threadCpuBefore, cpuByThreadGroup(), seconds);
       long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).filter(nanos -> nanos > 0).sorted()
           .toArray();
-      System.out.printf(Locale.ROOT, "RESULT %.0f %.1f %.1f %.1f%n", all.length / (double) seconds,
-          percentile(all, 0.50) / 1000.0, percentile(all, 0.99) / 1000.0, percentile(all, 0.999) / 1000.0);
+      System.out.printf(Locale.ROOT, "RESULT %.0f %.1f %.1f %.1f %.2f %.2f%n", all.length / (double) seconds,
+          percentile(all, 0.50) / 1000.0, percentile(all, 0.99) / 1000.0, percentile(all, 0.999) / 1000.0,
+          processCpu / 1000.0 / all.length, machineBusy / 1000.0 / all.length);
     }
   }
 
@@ -85,6 +105,7 @@ public final class LoadTest {
         } catch (SQLException failed) {
           throw new IllegalStateException(failed);
         } finally {
+          CLIENT_CPU.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
           done.countDown();
         }
       }, "load-" + t);
@@ -101,6 +122,80 @@ public final class LoadTest {
       try (ResultSet row = lookup.executeQuery()) {
         return row.next() ? row.getInt(3) : -1;
       }
+    }
+  }
+
+  /**
+   * CPU time of this JVM's threads by name, numbers taken out ({@code GC Thread#0} and {@code GC Thread#1} are
+   * {@code GC Thread#N}): the JVM's own threads (GC, JIT compilers, the VM thread) too, from Linux's
+   * {@code /proc/self/task} (names cut to 15 characters there); elsewhere the Java threads only.
+   */
+  private static Map<String, Long> cpuByThreadGroup() {
+    Map<String, Long> byGroup = new TreeMap<>();
+    try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+      for (Path task : tasks) {
+        String stat = Files.readString(task.resolve("stat"));
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+        byGroup.merge(name.replaceAll("\\d+", "N"), ticks * 10_000_000L, Long::sum); // USER_HZ is 100
+      }
+      return byGroup;
+    } catch (IOException | RuntimeException notLinux) {
+      byGroup.clear();
+    }
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+      if (info != null) {
+        long cpu = threads.getThreadCpuTime(info.getThreadId());
+        if (cpu > 0) {
+          byGroup.merge(info.getThreadName().replaceAll("\\d+", "N"), cpu, Long::sum);
+        }
+      }
+    }
+    return byGroup;
+  }
+
+  /**
+   * One {@code THREADS} line: the CPU each group of threads used in the measured run, in % of one CPU, largest first
+   * (threads that ended during the run are missing, but for the client threads, which start and end within it and
+   * count their own).
+   */
+  private static void printCpuByThreadGroup(Map<String, Long> before, Map<String, Long> after, int seconds) {
+    StringBuilder line = new StringBuilder("THREADS");
+    Map<String, Long> used = new TreeMap<>(after);
+    used.put("load-N", CLIENT_CPU.sum());
+    used.entrySet().stream()
+        .map(entry -> Map.entry(entry.getKey(), entry.getValue() - before.getOrDefault(entry.getKey(), 0L)))
+        .filter(entry -> entry.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .forEach(entry -> line.append(String.format(Locale.ROOT, " %s=%.1f%%", entry.getKey().replace(' ', '_'),
+            entry.getValue() / (seconds * 1e7))));
+    System.out.println(line);
+  }
+
+  /** CPU time of this JVM, all its threads (the application's, the JIT's, the GC's, querylens'). */
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /**
+   * CPU time the whole machine spent busy (this JVM, PostgreSQL's backends, the kernel), from Linux's
+   * {@code /proc/stat}; -1 elsewhere.
+   */
+  private static long machineBusyNanos() {
+    try {
+      String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      for (int i = 1; i < fields.length; i++) {
+        if (i != 4 && i != 5) { // idle and iowait
+          busy += Long.parseLong(fields[i]);
+        }
+      }
+      return busy * 10_000_000L; // USER_HZ is 100 on Linux
+    } catch (IOException | RuntimeException unavailable) {
+      return -1;
     }
   }
 

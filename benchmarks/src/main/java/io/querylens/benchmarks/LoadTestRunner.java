@@ -9,15 +9,20 @@ import java.util.Locale;
 
 /**
  * The PostgreSQL load test, with and without the agent, in alternating rounds, each a fresh JVM; prints throughput
- * and p50/p99/p99.9 latency and their ratios.
+ * and p50/p99/p99.9 latency, the CPU time per operation of the JVM and of the whole machine (PostgreSQL's backends
+ * included), and their ratios.
  *
  * <pre>
  * java -cp benchmarks/target/querylens-benchmarks.jar io.querylens.benchmarks.LoadTestRunner \
  *     'jdbc:postgresql://localhost:5432/querylens?user=querylens&amp;password=querylens' 8 30 3
  * </pre>
- * Arguments: JDBC URL, client threads, seconds per run, rounds.
+ * Arguments: JDBC URL, client threads, seconds per run, rounds. The agent's options come from
+ * {@code -Dquerylens.agent.options} ({@code summary=never} unless given).
  */
 public final class LoadTestRunner {
+
+  /** ops/s, p50, p99 and p99.9 latency (µs), the JVM's and the whole machine's CPU time per operation (µs). */
+  private static final int FIGURES = 6;
 
   private LoadTestRunner() {}
 
@@ -39,11 +44,14 @@ public final class LoadTestRunner {
     }
     double[] a = mean(without);
     double[] b = mean(with);
-    System.out.printf(Locale.ROOT, "%n| | ops/s | p50 µs | p99 µs | p99.9 µs |%n|---|---:|---:|---:|---:|%n");
-    System.out.printf(Locale.ROOT, "| without agent | %,.0f | %.1f | %.1f | %.1f |%n", a[0], a[1], a[2], a[3]);
-    System.out.printf(Locale.ROOT, "| with querylens | %,.0f | %.1f | %.1f | %.1f |%n", b[0], b[1], b[2], b[3]);
-    System.out.printf(Locale.ROOT, "| ratio | %.3f | %.3f | %.3f | %.3f |%n", b[0] / a[0], b[1] / a[1], b[2] / a[2],
-        b[3] / a[3]);
+    System.out.printf(Locale.ROOT, "%n| | ops/s | p50 µs | p99 µs | p99.9 µs | JVM CPU µs/op | machine CPU µs/op |%n"
+        + "|---|---:|---:|---:|---:|---:|---:|%n");
+    System.out.printf(Locale.ROOT, "| without agent | %,.0f | %.1f | %.1f | %.1f | %.2f | %.2f |%n", a[0], a[1], a[2],
+        a[3], a[4], a[5]);
+    System.out.printf(Locale.ROOT, "| with querylens | %,.0f | %.1f | %.1f | %.1f | %.2f | %.2f |%n", b[0], b[1], b[2],
+        b[3], b[4], b[5]);
+    System.out.printf(Locale.ROOT, "| ratio | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |%n", b[0] / a[0], b[1] / a[1],
+        b[2] / a[2], b[3] / a[3], b[4] / a[4], b[5] / a[5]);
   }
 
   private static double[] run(Path jar, Path agent, String url, String threads, String seconds)
@@ -51,7 +59,7 @@ public final class LoadTestRunner {
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms1g", "-Xmx1g"));
     if (agent != null) {
-      command.add("-javaagent:" + agent + "=summary=never");
+      command.add("-javaagent:" + agent + "=" + System.getProperty("querylens.agent.options", "summary=never"));
     }
     command.addAll(List.of("-cp", jar.toString(), LoadTest.class.getName(), url, threads, seconds));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -60,14 +68,17 @@ public final class LoadTestRunner {
     String result = output.lines().filter(line -> line.startsWith("RESULT ")).findFirst()
         .orElseThrow(() -> new IllegalStateException("no result from the load test:\n" + output));
     String[] parts = result.split(" ");
-    return new double[] {Double.parseDouble(parts[1]), Double.parseDouble(parts[2]), Double.parseDouble(parts[3]),
-        Double.parseDouble(parts[4])};
+    double[] figures = new double[FIGURES];
+    for (int i = 0; i < FIGURES; i++) {
+      figures[i] = Double.parseDouble(parts[i + 1]);
+    }
+    return figures;
   }
 
   private static double[] mean(List<double[]> runs) {
-    double[] sum = new double[4];
+    double[] sum = new double[FIGURES];
     for (double[] run : runs) {
-      for (int i = 0; i < 4; i++) {
+      for (int i = 0; i < FIGURES; i++) {
         sum[i] += run[i] / runs.size();
       }
     }
@@ -75,7 +86,7 @@ public final class LoadTestRunner {
   }
 
   private static String format(double[] run) {
-    return String.format(Locale.ROOT, "%,.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs", run[0], run[1], run[2],
-        run[3]);
+    return String.format(Locale.ROOT,
+        "%,.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, CPU %.2f µs/op (machine %.2f)", run[0], run[1], run[2], run[3], run[4], run[5]);
   }
 }

@@ -79,16 +79,31 @@ public final class PoolExhaustionDetector implements Detector {
   public void onAcquisition(ConnectionTracker.Outcome acquisition, DetectionSink sink) {
     TrackedPool pool = acquisition.pool();
     if ((acquisition.timedOut() || acquisition.waitNanos() >= waitThresholdNanos) && pool.kind().isPooled()
-        && isFull(pool)) {
+        && isFull(pool, acquisition)) {
       signals.computeIfAbsent(pool, ignored -> new Signals()).add(acquisition);
     }
   }
 
-  /** Every connection is out, by querylens' count and the pool's own; with no known size, others wait too. */
-  private static boolean isFull(TrackedPool pool) {
+  /**
+   * Every connection is out, by querylens' count and the pool's own; with no known size, others wait too. A wait that
+   * ended with a connection counts that connection among those out, so it is judged by the pool when the wait began,
+   * or by other threads still waiting beside a full pool: else the thread that waited for a pool of one to open its
+   * connection would find it full, raise an exhaustion, and arm the watch of the holders (a stack walk for every
+   * checkout of the pool for a minute).
+   */
+  private static boolean isFull(TrackedPool pool, ConnectionTracker.Outcome acquisition) {
     PoolReadings readings = pool.readings();
     int size = readings.max();
-    return size > 0 ? Math.max(pool.inUse(), readings.active()) >= size : pool.waitingThreads() > 0;
+    if (size <= 0) {
+      return pool.waitingThreads() > 0;
+    }
+    boolean fullNow = Math.max(pool.inUse(), readings.active()) >= size;
+    if (acquisition.checkout() == null) {
+      return fullNow;
+    }
+    // The waiting threads counted include this one, if a look saw it waiting: others wait too when there are two.
+    return acquisition.inUseWhenAsked() >= size
+        || fullNow && Math.max(pool.waitingThreads(), readings.waiting()) > 1;
   }
 
   /** Accumulated by application threads, drained by the worker. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.example.pool.ExportTask;
 import com.example.pool.ReportBuilder;
+import com.zaxxer.hikari.HikariDataSource;
 import io.querylens.QueryLens;
 import io.querylens.UnitOfWorkScope;
 import io.querylens.capture.QueryCapture;
@@ -14,6 +15,7 @@ import io.querylens.finding.FindingType;
 import io.querylens.finding.Severity;
 import io.querylens.jdbc.WatchedJdbc;
 import io.querylens.testing.LensFixture;
+import io.querylens.testing.SlowToConnect;
 import io.querylens.testing.TestDatabases;
 import io.querylens.testing.TestDatabases.TestDatabase;
 import io.querylens.testing.TestPools;
@@ -106,6 +108,40 @@ class ConnectionPoolsTest {
     Thread.sleep(1_500); // long enough for another episode to end, were one counted twice
     assertThat(fixture.findings()).filteredOn(finding -> finding.type() == FindingType.POOL_EXHAUSTION).hasSize(1);
     assertThat(fixture.findings()).noneMatch(finding -> finding.type() == FindingType.CONNECTION_LEAK);
+  }
+
+  /**
+   * The only thread of a pool of one waits while the pool opens its connection (a slow link: 150 ms): slow to
+   * connect, not exhausted. Judged after the wait, the connection it had just taken made the pool look full: that
+   * raised an exhaustion, and made every checkout of the next minute walk the stack.
+   */
+  @ParameterizedTest(name = "hikari on {0}")
+  @MethodSource("io.querylens.testing.TestDatabases#all")
+  void theOnlyThreadOfAPoolOfOneWaitingForItsConnectionToOpenIsNotExhaustion(TestDatabase database)
+      throws Exception {
+    fixture = new LensFixture(directory);
+    fixture.start(settings -> settings);
+    HikariDataSource hikari = new HikariDataSource();
+    hikari.setDataSource(new SlowToConnect(database.url() + (database.isPostgres() ? "" : ";DB_CLOSE_DELAY=-1"),
+        150));
+    hikari.setMaximumPoolSize(1);
+    hikari.setPoolName("slow-link");
+    pool = hikari;
+    table = "ledger_" + TestDatabases.uniqueSuffix();
+    DataSource dataSource = WatchedJdbc.wrap(pool);
+    ReportBuilder.createSchema(dataSource, table); // the first checkout: the pool opens its connection meanwhile
+    ReportBuilder reports = new ReportBuilder(dataSource, table);
+    for (int i = 0; i < 20; i++) {
+      reports.build(1 + i, 0);
+    }
+
+    TrackedPool tracked = fixture.runtime().recorder().connections().pools().stream()
+        .filter(each -> each.kind().isPooled()).findFirst().orElseThrow();
+    assertThat(tracked.acquisitions()).isEqualTo(21);
+    assertThat(tracked.longestWaitNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(150));
+    assertThat(tracked.recordsEverySite(System.nanoTime())).as("every checkout's call site recorded").isFalse();
+    Thread.sleep(1_500); // an episode would have ended, and been reported, by now
+    assertThat(fixture.findings()).noneMatch(finding -> finding.type() == FindingType.POOL_EXHAUSTION);
   }
 
   @ParameterizedTest(name = "{0} on {1}")

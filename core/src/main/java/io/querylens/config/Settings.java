@@ -91,7 +91,8 @@ public final class Settings {
       Integer.MAX_VALUE,
       "A SELECT without any row limit that returns at least this many rows is an unbounded result set (rows read "
           + "from the driver's result set: H2 and PostgreSQL).",
-      "For queries without a limit that take 50 µs or more: a few reflective calls on the driver's result set.");
+      "For queries without a limit that take 50 µs or more and longer than the same shape's recent ones that "
+          + "returned few rows: a few reflective calls on the driver's result set.");
 
   public static final Setting<Integer> LINT_LITERAL_VALUES = Setting.integer("lint.literal.values", 3, 2, 1_000,
       "Different sets of literal values one statement shape must run with before SQL lint reports it as built with "

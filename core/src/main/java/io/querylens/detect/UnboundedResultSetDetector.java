@@ -15,9 +15,14 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Unbounded result set: a SELECT with no row limit (no LIMIT, FETCH FIRST, TOP or ROWNUM anywhere in it) that returned
  * at least {@code rows.threshold} rows. The rows are read from the driver's result set right after the query (H2 and
- * PostgreSQL; other drivers are not judged), and only for queries that took {@value #MIN_MICROS} µs or more: no
- * database hands over ten thousand rows faster, so the fast lookups that make up most traffic pay one comparison.
- * Reported once per shape; an aggregate ({@code count(*)}) or a small lookup table never qualifies.
+ * PostgreSQL; other drivers are not judged) when they were read anyway (the shape's row sample, a test's capture), or
+ * when the query took {@value #MIN_MICROS} µs or more (no database hands over ten thousand rows faster) and longer
+ * than any execution of its shape read in the last ten seconds that returned too few. Many rows take longer to send
+ * than few, so the execution that returns them is slower than the ones read before it; while a shape keeps returning
+ * few, only an execution slower than those is read (the queries of a networked database all take more than 50 µs,
+ * and reading every one cost about a tenth of querylens' time per statement under load). The row sample (about one
+ * execution in 64) reads some of the others. Reported once per shape; an aggregate ({@code count(*)})
+ * or a small lookup table never qualifies.
  */
 public final class UnboundedResultSetDetector implements Detector {
 
@@ -46,16 +51,21 @@ public final class UnboundedResultSetDetector implements Detector {
 
   @Override
   public void onExecution(Execution execution, DetectionSink sink) {
-    if (execution.durationNanos() < MIN_NANOS) {
+    long nanos = execution.durationNanos();
+    StatementShape shape = execution.shape();
+    if (!execution.rowsRead() && (nanos < MIN_NANOS || nanos <= shape.rowsCheckedUpToNanos(execution.endNanos()))) {
       return;
     }
-    StatementShape shape = execution.shape();
     if (shape.kind() != StatementKind.SELECT || shape.isLimited() || shape.isPlaceholder() || execution.failed()
         || execution.isBatch() || reported.contains(shape)) {
       return;
     }
     long rows = execution.returnedRows();
-    if (rows < threshold || reported.size() >= MAX_REMEMBERED || !reported.add(shape)) {
+    if (rows < threshold) {
+      shape.rowsCheckedUpTo(nanos, execution.endNanos());
+      return;
+    }
+    if (reported.size() >= MAX_REMEMBERED || !reported.add(shape)) {
       return;
     }
     var unit = execution.unit();

@@ -34,6 +34,9 @@ public final class Execution {
   long valueHash;
   UnitOfWork unit;
   private CallSite callSite;
+  private long returnedRows = NOT_READ;
+
+  private static final long NOT_READ = Long.MIN_VALUE;
 
   Execution(ThreadState thread, CallSiteResolver callSites) {
     this.thread = thread;
@@ -66,6 +69,11 @@ public final class Execution {
 
   public long durationNanos() {
     return durationNanos;
+  }
+
+  /** When it ended, on {@link System#nanoTime()}'s clock. */
+  public long endNanos() {
+    return startNanos + durationNanos;
   }
 
   /** When it started, in {@link System#nanoTime()} terms. */
@@ -160,11 +168,21 @@ public final class Execution {
 
   /**
    * The rows the query returned, read from the driver's result set without touching a row (H2, PostgreSQL), or -1
-   * when that cannot be told. Costs a few reflective calls: ask only when it matters. Call only on the executing
-   * thread, during {@code onExecution}.
+   * when that cannot be told. The first ask of an execution costs a few reflective calls (later ones return what it
+   * read): ask only when it matters. Call only on the executing thread, during {@code onExecution}.
    */
   public long returnedRows() {
-    return ResultRows.returned(nestedStatement != null ? nestedStatement : statement);
+    long rows = returnedRows;
+    if (rows == NOT_READ) {
+      rows = ResultRows.returned(nestedStatement != null ? nestedStatement : statement);
+      returnedRows = rows;
+    }
+    return rows;
+  }
+
+  /** Whether {@link #returnedRows()} was already asked for this execution (so asking again costs nothing). */
+  public boolean rowsRead() {
+    return returnedRows != NOT_READ;
   }
 
   /** The current bind values, rendered, or null when parameters are not being kept. */
@@ -180,6 +198,7 @@ public final class Execution {
     resolved = null;
     unit = null;
     callSite = null;
+    returnedRows = NOT_READ;
     batch = false;
     failed = false;
     batchSize = 0;

@@ -331,6 +331,10 @@ public final class Recorder implements HookListener {
     try {
       if (enabled && sql != null) {
         ThreadState state = threads.get();
+        ResolvedSql known = state.pendingSql(statement);
+        if (known != null && known.raw() == sql) {
+          return; // told already: a driver's prepareStatement(sql) passing on to its own overloads, each advised
+        }
         PendingStatement displaced = state.addPending(new PendingStatement(statement, shapes.resolve(sql)));
         if (displaced != null) {
           preparedSql.put(displaced.statement(), displaced.sql());

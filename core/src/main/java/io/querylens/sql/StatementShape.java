@@ -64,6 +64,34 @@ public final class StatementShape {
     return paged;
   }
 
+  /**
+   * The longest execution whose rows were read and were too few to report as an unbounded result set, and when it
+   * ended: a later one no slower is not asked until that is {@value #ROWS_CHECK_MAX_AGE_SECONDS} s old (so one stalled
+   * by a pause does not hide the rest for long). Racy on purpose: a stale value costs one more read.
+   */
+  private long rowsCheckedUpToNanos;
+  private long rowsCheckedAtNanos;
+
+  static final long ROWS_CHECK_MAX_AGE_SECONDS = 10;
+  private static final long ROWS_CHECK_MAX_AGE_NANOS = ROWS_CHECK_MAX_AGE_SECONDS * 1_000_000_000L;
+
+  /**
+   * How long an execution ending at {@code nowNanos} must have taken for its rows to be worth reading: longer than
+   * the longest one read in the last {@value #ROWS_CHECK_MAX_AGE_SECONDS} s that returned too few; 0 when none was.
+   */
+  public long rowsCheckedUpToNanos(long nowNanos) {
+    long upTo = rowsCheckedUpToNanos;
+    return upTo != 0 && nowNanos - rowsCheckedAtNanos <= ROWS_CHECK_MAX_AGE_NANOS ? upTo : 0;
+  }
+
+  /** An execution this long, ended at {@code endNanos}, returned too few rows to report. */
+  public void rowsCheckedUpTo(long nanos, long endNanos) {
+    if (nanos > rowsCheckedUpToNanos(endNanos)) {
+      rowsCheckedAtNanos = endNanos;
+      rowsCheckedUpToNanos = nanos;
+    }
+  }
+
   /** A small number unique to this shape in this run. */
   public int id() {
     return id;

@@ -189,6 +189,16 @@ public final class Shipments {
     }
   }
 
+  /** The notes of the shipments with ids in a range, with no limit: few rows or many from the same shape. */
+  public int notesBetween(long from, long to) throws SQLException {
+    try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+        "select id, note from " + table + " where id between ? and ?")) {
+      statement.setLong(1, from);
+      statement.setLong(2, to);
+      return drain(statement.executeQuery());
+    }
+  }
+
   /** Shipments with ids in a range: fast for a short range, a long scan for a long one (the same shape). */
   public int countBetween(long from, long to) throws SQLException {
     try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(

@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -84,7 +83,7 @@ public final class LoadTest {
   /** Runs the load; returns each thread's latencies (0 where a slot was not used). */
   private static long[][] run(HikariDataSource pool, int threads, int seconds) throws InterruptedException {
     long[][] latencies = new long[threads][];
-    CountDownLatch done = new CountDownLatch(threads);
+    Thread[] workers = new Thread[threads];
     long end = System.nanoTime() + seconds * 1_000_000_000L;
     for (int t = 0; t < threads; t++) {
       int thread = t;
@@ -106,12 +105,14 @@ public final class LoadTest {
           throw new IllegalStateException(failed);
         } finally {
           CLIENT_CPU.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
-          done.countDown();
         }
       }, "load-" + t);
       worker.start();
+      workers[t] = worker;
     }
-    done.await();
+    for (Thread worker : workers) {
+      worker.join();
+    }
     return latencies;
   }
 
@@ -134,7 +135,12 @@ public final class LoadTest {
     Map<String, Long> byGroup = new TreeMap<>();
     try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
       for (Path task : tasks) {
-        String stat = Files.readString(task.resolve("stat"));
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException ended) {
+          continue; // a thread that ended meanwhile
+        }
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
@@ -164,7 +170,7 @@ public final class LoadTest {
   private static void printCpuByThreadGroup(Map<String, Long> before, Map<String, Long> after, int seconds) {
     StringBuilder line = new StringBuilder("THREADS");
     Map<String, Long> used = new TreeMap<>(after);
-    used.put("load-N", CLIENT_CPU.sum());
+    used.put("load-N", CLIENT_CPU.sum() + before.getOrDefault("load-N", 0L)); // the measured run's clients only
     used.entrySet().stream()
         .map(entry -> Map.entry(entry.getKey(), entry.getValue() - before.getOrDefault(entry.getKey(), 0L)))
         .filter(entry -> entry.getValue() > 0)
@@ -188,10 +194,8 @@ public final class LoadTest {
     try {
       String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
       long busy = 0;
-      for (int i = 1; i < fields.length; i++) {
-        if (i != 4 && i != 5) { // idle and iowait
-          busy += Long.parseLong(fields[i]);
-        }
+      for (int i : new int[] {1, 2, 3, 6, 7}) { // user, nice, system, irq, softirq: not idle, iowait, steal, guest
+        busy += Long.parseLong(fields[i]);
       }
       return busy * 10_000_000L; // USER_HZ is 100 on Linux
     } catch (IOException | RuntimeException unavailable) {

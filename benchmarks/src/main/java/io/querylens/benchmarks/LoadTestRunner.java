@@ -87,6 +87,7 @@ public final class LoadTestRunner {
 
   private static String format(double[] run) {
     return String.format(Locale.ROOT,
-        "%,.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, CPU %.2f µs/op (machine %.2f)", run[0], run[1], run[2], run[3], run[4], run[5]);
+        "%,.0f ops/s, p50 %.1f µs, p99 %.1f µs, p99.9 %.1f µs, CPU %.2f µs/op (machine %.2f)",
+        run[0], run[1], run[2], run[3], run[4], run[5]);
   }
 }

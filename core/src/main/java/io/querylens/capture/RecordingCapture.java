@@ -159,8 +159,10 @@ final class RecordingCapture {
     StatementKind kind = execution.kind();
     total++;
     byKind[kind.ordinal()]++;
-    unit.countStatement(execution.durationNanos(), execution.startNanos() + execution.durationNanos());
+    unit.countStatement(execution.durationNanos(), execution.endNanos());
     unit.tally(execution, nPlusOneThreshold, keepParameters);
+    // Read before the detectors, so that the capture's judge every query's rows, however fast or often it ran.
+    long rows = kind == StatementKind.SELECT && !execution.failed() ? execution.returnedRows() : -1;
     detectors.onExecution(execution, executionDetections::add);
     if (statements.size() < MAX_KEPT) {
       String sql = execution.shapeSql();
@@ -172,8 +174,7 @@ final class RecordingCapture {
       statements.add(new CapturedStatement(sql, kind, Duration.ofNanos(execution.durationNanos()),
           execution.isBatch(), execution.batchSize(), !execution.isBatch() && execution.isSetBased(),
           execution.failed(), execution.threadName(), execution.callSite().toString(), valuesId(execution),
-          execution.hasInlineLiterals(), leadingWildcard,
-          kind == StatementKind.SELECT && !execution.failed() ? execution.returnedRows() : -1));
+          execution.hasInlineLiterals(), leadingWildcard, rows));
     } else if (statements.size() == MAX_KEPT && total == MAX_KEPT + 1) {
       Diagnostics.dropped("captured statements", "a capture saw more than " + MAX_KEPT
           + " statements; further ones are counted, not kept");

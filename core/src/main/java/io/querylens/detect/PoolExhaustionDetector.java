@@ -86,24 +86,20 @@ public final class PoolExhaustionDetector implements Detector {
 
   /**
    * Every connection is out, by querylens' count and the pool's own; with no known size, others wait too. A wait that
-   * ended with a connection counts that connection among those out, so it is judged by the pool when the wait began,
-   * or by other threads still waiting beside a full pool: else the thread that waited for a pool of one to open its
-   * connection would find it full, raise an exhaustion, and arm the watch of the holders (a stack walk for every
-   * checkout of the pool for a minute).
+   * ended with a connection counts that connection among those out, and the waiting threads the worker's last look
+   * counted may include this one: so it takes another thread holding a connection, or another waiting, to be
+   * exhausted. Else the only thread of a pool of one, waiting while the pool opens its connection, found the pool full,
+   * raised an exhaustion, and armed the watch of the holders (a stack walk for every checkout for a minute).
    */
   private static boolean isFull(TrackedPool pool, ConnectionTracker.Outcome acquisition) {
+    int self = acquisition.checkout() == null ? 0 : 1;
     PoolReadings readings = pool.readings();
     int size = readings.max();
     if (size <= 0) {
-      return pool.waitingThreads() > 0;
+      return pool.waitingThreads() > self;
     }
-    boolean fullNow = Math.max(pool.inUse(), readings.active()) >= size;
-    if (acquisition.checkout() == null) {
-      return fullNow;
-    }
-    // The waiting threads counted include this one, if a look saw it waiting: others wait too when there are two.
-    return acquisition.inUseWhenAsked() >= size
-        || fullNow && Math.max(pool.waitingThreads(), readings.waiting()) > 1;
+    int out = Math.max(pool.inUse(), readings.active());
+    return out >= size && (out - self > 0 || Math.max(pool.waitingThreads(), readings.waiting()) > self);
   }
 
   /** Accumulated by application threads, drained by the worker. */

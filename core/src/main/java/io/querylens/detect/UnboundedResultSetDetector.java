@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * at least {@code rows.threshold} rows. The rows are read from the driver's result set right after the query (H2 and
  * PostgreSQL; other drivers are not judged) when they were read anyway (the shape's row sample, a test's capture), or
  * when the query took {@value #MIN_MICROS} µs or more (no database hands over ten thousand rows faster) and longer
- * than any execution of its shape read in the last ten seconds that returned too few. Many rows take longer to send
+ * than any execution of its shape read in the last second that returned too few. Many rows take longer to send
  * than few, so the execution that returns them is slower than the ones read before it; while a shape keeps returning
  * few, only an execution slower than those is read (the queries of a networked database all take more than 50 µs,
  * and reading every one cost about a tenth of querylens' time per statement under load). The row sample (about one

@@ -34,7 +34,6 @@ public final class Checkout extends WeakReference<Object> implements ConnectionT
   private final String unitName;
   private final long acquiredNanos;
   private final long waitNanos;
-  private final int inUseWhenAsked;
   /** The pool's connection inside a wrapper's (the referent), or null when the application got the pool's own. */
   private final WeakReference<Object> inner;
   /** Its keys in the tracker's shared map while it is there (see {@link ThreadConnections}), else null. */
@@ -54,7 +53,7 @@ public final class Checkout extends WeakReference<Object> implements ConnectionT
 
   Checkout(
       Object connection, Object innerConnection, ReferenceQueue<Object> collected, TrackedPool pool, CallSite callSite,
-      String threadName, Object unit, String unitName, long acquiredNanos, long waitNanos, int inUseWhenAsked) {
+      String threadName, Object unit, String unitName, long acquiredNanos, long waitNanos) {
     super(connection, collected);
     this.inner = innerConnection == null || innerConnection == connection ? null
         : new WeakReference<>(innerConnection);
@@ -65,7 +64,6 @@ public final class Checkout extends WeakReference<Object> implements ConnectionT
     this.unitName = unitName;
     this.acquiredNanos = acquiredNanos;
     this.waitNanos = waitNanos;
-    this.inUseWhenAsked = inUseWhenAsked;
   }
 
   /** Does nothing: a checkout is reported lost only when the collector finds its connection unreachable. */
@@ -155,11 +153,6 @@ public final class Checkout extends WeakReference<Object> implements ConnectionT
   @Override
   public long waitNanos() {
     return waitNanos;
-  }
-
-  @Override
-  public int inUseWhenAsked() {
-    return inUseWhenAsked;
   }
 
   /** How long it has been held at {@code nowNanos}, or was held if closed. */

@@ -174,7 +174,7 @@ public final class ConnectionTracker {
         }
         boolean timedOut = isTimeout(thrown);
         pool.acquisitionFailed(waitNanos, timedOut);
-        return new Failure(pool, waitNanos, timedOut, thread.inUseWhenAsked);
+        return new Failure(pool, waitNanos, timedOut);
       }
       Object inner = thread.innerConnection;
       if ((inner == null || inner == connection) && closeIsUnseen(connection, pool)) {
@@ -197,7 +197,7 @@ public final class ConnectionTracker {
         return null; // the same connection object handed out again while out: it stays the first checkout's
       }
       Checkout checkout = new Checkout(connection, inner, collected, pool, site, Thread.currentThread().getName(),
-          unit, unitName, nowNanos, waitNanos, thread.inUseWhenAsked);
+          unit, unitName, nowNanos, waitNanos);
       if (!thread.keep(checkout) && !share(checkout)) {
         return null;
       }
@@ -288,12 +288,6 @@ public final class ConnectionTracker {
 
     long waitNanos();
 
-    /**
-     * The pool's connections out, by querylens' count, when this {@code getConnection()} began (not counting the one
-     * it took): whether the wait was for a free connection, or for a pool opening one.
-     */
-    int inUseWhenAsked();
-
     /** The connection taken, or null when {@code getConnection()} failed. */
     Checkout checkout();
 
@@ -302,7 +296,7 @@ public final class ConnectionTracker {
   }
 
   /** A {@code getConnection()} that threw. */
-  public record Failure(TrackedPool pool, long waitNanos, boolean timedOut, int inUseWhenAsked) implements Outcome {
+  public record Failure(TrackedPool pool, long waitNanos, boolean timedOut) implements Outcome {
     @Override
     public Checkout checkout() {
       return null;

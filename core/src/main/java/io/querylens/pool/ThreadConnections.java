@@ -54,8 +54,6 @@ public final class ThreadConnections {
    */
   private TrackedPool acquiringFrom;
   private long acquiringSince;
-  /** The pool's connections out (by querylens' count) when this thread's getConnection() began. */
-  int inUseWhenAsked;
   /** Checkouts since this thread last recorded a call site (sampling). */
   int sinceSiteRecorded;
   /** The connection taken last on this thread and not closed: statements on this thread are credited to it. */
@@ -148,7 +146,6 @@ public final class ThreadConnections {
   /** This thread enters {@code getConnection()} of {@code pool} at {@code nowNanos}. This thread only. */
   void acquiringStarted(TrackedPool pool, long nowNanos) {
     acquiringSince = nowNanos;
-    inUseWhenAsked = pool.inUse();
     ACQUIRING_FROM.setRelease(this, pool);
   }
 
@@ -218,6 +215,5 @@ public final class ThreadConnections {
     credentialsGiven = false;
     poolSource = null;
     innerConnection = null;
-    inUseWhenAsked = 0;
   }
 }

@@ -66,29 +66,28 @@ public final class StatementShape {
 
   /**
    * The longest execution whose rows were read and were too few to report as an unbounded result set, and when it
-   * ended: a later one no slower is not asked until that is {@value #ROWS_CHECK_MAX_AGE_SECONDS} s old (so one stalled
-   * by a pause does not hide the rest for long). Racy on purpose: a stale value costs one more read.
+   * ended: a later one no slower is not asked until that is a second old (so one stalled by a pause, or a cold first
+   * run, hides the others for a second at most). Racy on purpose: a stale value costs one more read.
    */
-  private long rowsCheckedUpToNanos;
-  private long rowsCheckedAtNanos;
+  private long fewRowsLongestNanos;
+  private long fewRowsLongestAtNanos;
 
-  static final long ROWS_CHECK_MAX_AGE_SECONDS = 10;
-  private static final long ROWS_CHECK_MAX_AGE_NANOS = ROWS_CHECK_MAX_AGE_SECONDS * 1_000_000_000L;
+  private static final long FEW_ROWS_MAX_AGE_NANOS = 1_000_000_000L;
 
   /**
    * How long an execution ending at {@code nowNanos} must have taken for its rows to be worth reading: longer than
-   * the longest one read in the last {@value #ROWS_CHECK_MAX_AGE_SECONDS} s that returned too few; 0 when none was.
+   * the longest one read in the last second that returned too few; 0 when none was.
    */
   public long rowsCheckedUpToNanos(long nowNanos) {
-    long upTo = rowsCheckedUpToNanos;
-    return upTo != 0 && nowNanos - rowsCheckedAtNanos <= ROWS_CHECK_MAX_AGE_NANOS ? upTo : 0;
+    long upTo = fewRowsLongestNanos;
+    return upTo != 0 && nowNanos - fewRowsLongestAtNanos <= FEW_ROWS_MAX_AGE_NANOS ? upTo : 0;
   }
 
   /** An execution this long, ended at {@code endNanos}, returned too few rows to report. */
   public void rowsCheckedUpTo(long nanos, long endNanos) {
     if (nanos > rowsCheckedUpToNanos(endNanos)) {
-      rowsCheckedAtNanos = endNanos;
-      rowsCheckedUpToNanos = nanos;
+      fewRowsLongestAtNanos = endNanos;
+      fewRowsLongestNanos = nanos;
     }
   }
 

@@ -113,7 +113,8 @@ class ConnectionPoolsTest {
   /**
    * The only thread of a pool of one waits while the pool opens its connection (a slow link: 150 ms): slow to
    * connect, not exhausted. Judged after the wait, the connection it had just taken made the pool look full: that
-   * raised an exhaustion, and made every checkout of the next minute walk the stack.
+   * raised an exhaustion, and made every checkout of the next minute walk the stack. (A pool of one with another
+   * thread holding the connection is exhausted: {@code anAcquisitionTimeoutIsAnExhaustionError}.)
    */
   @ParameterizedTest(name = "hikari on {0}")
   @MethodSource("io.querylens.testing.TestDatabases#all")

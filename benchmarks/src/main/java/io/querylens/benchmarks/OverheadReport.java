@@ -26,7 +26,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * configuration once, then again), each in a fresh JVM, so that drift of the machine during the run hits all alike.
  *
  * <pre>
- * java -jar benchmarks/target/querylens-benchmarks.jar quick     about 5 minutes: 1 round, short iterations
+ * java -jar benchmarks/target/querylens-benchmarks.jar quick     about 6.5 minutes on 2 CPUs: 1 round, short iterations
  * java -jar benchmarks/target/querylens-benchmarks.jar careful   about 50 minutes: 5 rounds, more iterations
  * java -jar benchmarks/target/querylens-benchmarks.jar quick RAW,QUERYLENS primaryKeyLookup
  * </pre>

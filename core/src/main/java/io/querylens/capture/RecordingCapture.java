@@ -161,7 +161,7 @@ final class RecordingCapture {
     byKind[kind.ordinal()]++;
     unit.countStatement(execution.durationNanos(), execution.endNanos());
     unit.tally(execution, nPlusOneThreshold, keepParameters);
-    // Read before the detectors, so that the capture's judge every query's rows, however fast or often it ran.
+    // Read before the detectors, so that the capture's detectors judge every query's rows, however fast it ran.
     long rows = kind == StatementKind.SELECT && !execution.failed() ? execution.returnedRows() : -1;
     detectors.onExecution(execution, executionDetections::add);
     if (statements.size() < MAX_KEPT) {

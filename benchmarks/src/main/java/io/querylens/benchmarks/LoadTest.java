@@ -3,8 +3,6 @@ package io.querylens.benchmarks;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +132,7 @@ public final class LoadTest {
   /**
    * CPU time of this JVM's threads by name, numbers taken out ({@code GC Thread#0} and {@code GC Thread#1} are
    * {@code GC Thread#N}): the JVM's own threads (GC, JIT compilers, the VM thread) too, from Linux's
-   * {@code /proc/self/task} (names cut to 15 characters there); elsewhere the Java threads only.
+   * {@code /proc/self/task} (names cut to 15 characters there); empty elsewhere.
    */
   private static Map<String, Long> cpuByThreadGroup() {
     Map<String, Long> byGroup = new TreeMap<>();
@@ -151,18 +149,8 @@ public final class LoadTest {
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
         byGroup.merge(name.replaceAll("\\d+", "N"), ticks * 10_000_000L, Long::sum); // USER_HZ is 100
       }
-      return byGroup;
     } catch (IOException | RuntimeException notLinux) {
-      byGroup.clear();
-    }
-    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-    for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-      if (info != null) {
-        long cpu = threads.getThreadCpuTime(info.getThreadId());
-        if (cpu > 0) {
-          byGroup.merge(info.getThreadName().replaceAll("\\d+", "N"), cpu, Long::sum);
-        }
-      }
+      byGroup.clear(); // the client threads' CPU is still counted: they count their own
     }
     return byGroup;
   }
@@ -174,10 +162,10 @@ public final class LoadTest {
    */
   private static void printCpuByThreadGroup(Map<String, Long> before, Map<String, Long> after, int seconds) {
     StringBuilder line = new StringBuilder("THREADS");
-    Map<String, Long> used = new TreeMap<>(after);
-    used.put("load-N", CLIENT_CPU.sum() + before.getOrDefault("load-N", 0L)); // the measured run's clients only
+    Map<String, Long> used = new TreeMap<>();
+    after.forEach((group, cpu) -> used.put(group, cpu - before.getOrDefault(group, 0L)));
+    used.put("load-N", CLIENT_CPU.sum());
     used.entrySet().stream()
-        .map(entry -> Map.entry(entry.getKey(), entry.getValue() - before.getOrDefault(entry.getKey(), 0L)))
         .filter(entry -> entry.getValue() > 0)
         .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
         .forEach(entry -> line.append(String.format(Locale.ROOT, " %s=%.1f%%", entry.getKey().replace(' ', '_'),

@@ -31,9 +31,8 @@ public final class LoadTestRunner {
     String threads = args.length > 1 ? args[1] : "8";
     String seconds = args.length > 2 ? args[2] : "30";
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
-    Path jar = Path.of(LoadTestRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path agent = Path.of(System.getProperty("querylens.agent.jar",
-        jar.getParent().resolve("../../agent/target/querylens-agent.jar").normalize().toString()));
+    Path jar = ChildJvm.benchmarksJar();
+    Path agent = ChildJvm.agentJar();
     List<double[]> without = new ArrayList<>();
     List<double[]> with = new ArrayList<>();
     for (int round = 1; round <= rounds; round++) {
@@ -56,12 +55,9 @@ public final class LoadTestRunner {
 
   private static double[] run(Path jar, Path agent, String url, String threads, String seconds)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms1g", "-Xmx1g"));
-    if (agent != null) {
-      command.add("-javaagent:" + agent + "=" + System.getProperty("querylens.agent.options", "summary=never"));
-    }
-    command.addAll(List.of("-cp", jar.toString(), LoadTest.class.getName(), url, threads, seconds));
+    List<String> command = ChildJvm.command(List.of("-Xms1g", "-Xmx1g"), agent,
+        System.getProperty("querylens.agent.options", "summary=never"), "-cp", jar.toString(),
+        LoadTest.class.getName(), url, threads, seconds);
     Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
     process.waitFor();

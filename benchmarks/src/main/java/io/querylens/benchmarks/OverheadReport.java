@@ -42,9 +42,8 @@ public final class OverheadReport {
     List<Config> configs = args.length > 1 && !args[1].equals("all")
         ? Arrays.stream(args[1].split(",")).map(Config::valueOf).toList() : Config.all();
     String benchmarks = args.length > 2 ? args[2] : "";
-    Path here = Path.of(OverheadReport.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getParent();
-    Path agent = Path.of(System.getProperty("querylens.agent.jar",
-        here.resolve("../../agent/target/querylens-agent.jar").normalize().toString()));
+    Path here = ChildJvm.benchmarksJar().getParent();
+    Path agent = ChildJvm.agentJar();
     Path floor = here.resolve("querylens-benchmarks-floor-agent.jar");
     Path workDirectory = Files.createTempDirectory("querylens-bench-");
 

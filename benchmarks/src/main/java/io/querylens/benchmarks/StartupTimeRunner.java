@@ -37,8 +37,8 @@ public final class StartupTimeRunner {
   public static void main(String[] args) throws IOException, InterruptedException, URISyntaxException {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
     boolean smallProgram = args.length > 1 && args[1].equals("small");
-    Path here = Path.of(StartupTimeRunner.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path agent = here.getParent().resolve("../../agent/target/querylens-agent.jar").normalize();
+    Path here = ChildJvm.benchmarksJar();
+    Path agent = ChildJvm.agentJar();
     Path example = here.getParent().resolve("../../examples/target/querylens-example.jar").normalize();
     Map<String, List<Double>> without = new LinkedHashMap<>();
     Map<String, List<Double>> with = new LinkedHashMap<>();
@@ -99,12 +99,7 @@ public final class StartupTimeRunner {
   }
 
   private static List<String> command(Path agent, String... rest) {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    if (agent != null) {
-      command.add("-javaagent:" + agent + "=summary=never");
-    }
-    command.addAll(List.of(rest));
-    return command;
+    return ChildJvm.command(List.of(), agent, "summary=never", rest);
   }
 
   private static double median(List<Double> values) {

@@ -25,8 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * querylens' hot path alone, without a driver: the hooks the agent's advice calls for one prepared statement
- * (prepare, bind one value, execute, close), in process, against the real recorder. Tells what querylens itself adds
- * to every statement, with nothing else in the way; {@code none} is the same calls with no listener installed.
+ * (prepare, bind one value, execute, close) and for a connection taken from a pool and closed, in process, against
+ * the real recorder. Tells what querylens itself adds to every statement and checkout, with nothing else in the way;
+ * {@code none} is the same calls with no listener installed.
  *
  * <p>Run: {@code java -cp benchmarks/target/querylens-benchmarks.jar org.openjdk.jmh.Main HotPathBenchmark -prof gc}
  */
@@ -51,6 +52,10 @@ public class HotPathBenchmark {
   public String without;
 
   private final Object[] statements = new Object[STATEMENTS];
+  /** A HikariCP data source never started (nothing connects): what the hooks see as the pool. */
+  private final Object pool = new com.zaxxer.hikari.HikariDataSource();
+  /** The pool's connections, handed out in turn. */
+  private final Object[] connections = {new Object(), new Object(), new Object(), new Object()};
   private final long[] ids = new long[IDS];
   private int next;
   private QueryLensRuntime runtime;
@@ -92,6 +97,17 @@ public class HotPathBenchmark {
     Hooks.afterExecute(scope, null);
     Hooks.onStatementClosed(statement);
     return scope;
+  }
+
+  /** A connection taken from a HikariCP pool and closed, nothing run on it: what connection tracking adds. */
+  @Benchmark
+  public Object pooledCheckoutClose() {
+    Object connection = connections[next++ & (connections.length - 1)];
+    Object scope = Hooks.beforeGetConnection(pool);
+    Hooks.afterGetConnection(scope, pool, connection, null);
+    Object token = Hooks.onConnectionClosed(connection);
+    Hooks.afterConnectionClosed(token);
+    return token;
   }
 
   /** A plain statement executed with its SQL (normalizer cache hit). */

@@ -116,7 +116,6 @@ public class JdbcOverheadBenchmark {
     }
   }
 
-  /** A pooled connection taken from HikariCP, one lookup, the connection given back. */
   /** A connection taken from HikariCP and given back, nothing run on it: what connection tracking adds. */
   @Benchmark
   public boolean pooledCheckoutClose() throws SQLException {
@@ -125,6 +124,7 @@ public class JdbcOverheadBenchmark {
     }
   }
 
+  /** A pooled connection taken from HikariCP, one lookup, the connection given back. */
   @Benchmark
   public int pooledCheckoutLookupClose() throws SQLException {
     try (Connection borrowed = pooled.getConnection()) {

@@ -53,7 +53,8 @@ public final class OverheadReport {
       for (Config config : configs) {
         System.out.printf("%n=== round %d/%d: %s%n", round, rounds, config.label());
         ChainedOptionsBuilder options = new OptionsBuilder()
-            .include(JdbcOverheadBenchmark.class.getName() + (benchmarks.isEmpty() ? "" : "." + benchmarks))
+            // Grouped and anchored: "a|b" alone would also take every other class's b (HotPathBenchmark's too).
+            .include(JdbcOverheadBenchmark.class.getName() + (benchmarks.isEmpty() ? "" : "\\.(" + benchmarks + ")$"))
             .forks(1)
             .warmupIterations(careful ? 4 : 2)
             .warmupTime(TimeValue.seconds(1))

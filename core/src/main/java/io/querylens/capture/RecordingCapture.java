@@ -91,7 +91,7 @@ final class RecordingCapture {
     this.owner = Thread.currentThread();
     this.recorder = runtime.recorder();
     List<Detector> own = QueryLensRuntime.captureDetectors(runtime.config());
-    this.detectors = new Detectors(own);
+    this.detectors = new Detectors(own, false); // the shapes' marks are the run's detectors'
     EnumSet<FindingType> types = EnumSet.noneOf(FindingType.class);
     own.forEach(detector -> types.addAll(detector.findingTypes()));
     this.judgedTypes = Set.copyOf(types);

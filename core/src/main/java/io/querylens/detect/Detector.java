@@ -24,8 +24,14 @@ public interface Detector {
   /** The finding types it can report. */
   Set<FindingType> findingTypes();
 
-  /** Called after every statement execution. */
-  default void onExecution(Execution execution, DetectionSink sink) {}
+  /**
+   * Called after every statement execution. Returns false when later executions of the same shape can no longer lead
+   * this detector to a finding (it looks only at selects and this is an update; it reported the shape already): they
+   * then pass it by, which saves a call on every statement. True whenever it cannot tell.
+   */
+  default boolean onExecution(Execution execution, DetectionSink sink) {
+    return true;
+  }
 
   /** Called once when a unit of work ends, with everything it counted. */
   default void onUnitEnd(UnitOfWork unit, DetectionSink sink) {}

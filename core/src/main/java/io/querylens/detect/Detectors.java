@@ -5,6 +5,7 @@ import io.querylens.pool.Checkout;
 import io.querylens.pool.ConnectionTracker;
 import io.querylens.record.Execution;
 import io.querylens.record.UnitOfWork;
+import io.querylens.sql.StatementShape;
 import java.util.List;
 
 /**
@@ -26,7 +27,23 @@ public final class Detectors {
   private final int[] onAcquisition;
   private final int[] onRelease;
 
+  /**
+   * Whether this set keeps, in each shape, which of its detectors are done with the shape (see
+   * {@link Detector#onExecution}). One set per run may: the mark is a field of the shape, and the indexes are this
+   * set's. A test's capture, with detectors of its own, does not.
+   */
+  private final boolean marksShapes;
+
+  /** The run's detectors: they mark the shapes they are done with. */
   public Detectors(List<Detector> detectors) {
+    this(detectors, true);
+  }
+
+  /**
+   * @param marksShapes whether to keep in each shape which detectors are done with it: only for the run's detectors
+   */
+  public Detectors(List<Detector> detectors, boolean marksShapes) {
+    this.marksShapes = marksShapes;
     this.detectors = detectors.toArray(new Detector[0]);
     this.failures = new int[this.detectors.length];
     this.onExecution = implementing("onExecution", Execution.class, DetectionSink.class);
@@ -50,10 +67,14 @@ public final class Detectors {
   }
 
   public void onExecution(Execution execution, DetectionSink sink) {
+    StatementShape shape = marksShapes ? execution.shape() : null;
+    int done = shape == null ? 0 : shape.detectorsDone();
     for (int i : onExecution) {
-      if (failures[i] < MAX_FAILURES) {
+      if ((i >= Integer.SIZE || (done & 1 << i) == 0) && failures[i] < MAX_FAILURES) {
         try {
-          detectors[i].onExecution(execution, sink);
+          if (!detectors[i].onExecution(execution, sink) && shape != null && i < Integer.SIZE) {
+            shape.markDetectorDone(1 << i);
+          }
         } catch (Throwable failed) {
           failed(i, failed);
         }

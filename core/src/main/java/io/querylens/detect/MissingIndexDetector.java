@@ -50,22 +50,23 @@ public final class MissingIndexDetector implements Detector {
   }
 
   @Override
-  public void onExecution(Execution execution, DetectionSink sink) {
+  public boolean onExecution(Execution execution, DetectionSink sink) {
     StatementShape shape = execution.shape();
-    if (shape.isPlanClaimed() || shape.isPlaceholder() || execution.failed() || execution.isBatch()
-        || execution.checkout() == null) {
-      return; // (no connection querylens saw taken: nothing to plan through, and no need to count executions)
-    }
     StatementKind kind = shape.kind();
-    if (kind != StatementKind.SELECT && kind != StatementKind.UPDATE && kind != StatementKind.DELETE) {
-      return;
+    if (shape.isPlaceholder()
+        || kind != StatementKind.SELECT && kind != StatementKind.UPDATE && kind != StatementKind.DELETE) {
+      return false;
+    }
+    // A plan taken on may be given back (it could not be made then), so a claimed shape is not done with.
+    if (shape.isPlanClaimed() || execution.failed() || execution.isBatch() || execution.checkout() == null) {
+      return true; // (no connection querylens saw taken: nothing to plan through, and no need to count executions)
     }
     if (execution.durationNanos() < explainMinNanos && shape.stats().executions() < explainMinExecutions) {
-      return;
+      return true;
     }
     ConnectionOpener opener = ConnectionOpener.of(execution.checkout());
     if (opener == null || !shape.claimPlan()) {
-      return;
+      return true;
     }
     CallSite site = execution.callSite();
     UnitKind unitKind = execution.unit().kind();
@@ -75,6 +76,7 @@ public final class MissingIndexDetector implements Detector {
         advice -> sink.report(
         new Detection(this, FindingType.MISSING_INDEX, Severity.WARN, shape, site, 1, 0, 0, 0, unitKind, unitName,
             null, null, loader, problemKey(advice), advice))));
+    return true;
   }
 
   private static String problemKey(IndexAdvice advice) {

@@ -51,25 +51,28 @@ public final class OffsetPaginationDetector implements Detector {
   }
 
   @Override
-  public void onExecution(Execution execution, DetectionSink sink) {
+  public boolean onExecution(Execution execution, DetectionSink sink) {
     StatementShape shape = execution.shape();
-    // One field read for every other statement: the rest only for those with an OFFSET not reported yet.
-    if (!shape.isPaged() || shape.isPlaceholder() || execution.failed() || reported.contains(shape)) {
-      return;
+    if (!shape.isPaged() || shape.isPlaceholder() || reported.contains(shape)) {
+      return false;
+    }
+    if (execution.failed()) {
+      return true;
     }
     long offset = offset(execution);
     boolean unordered = !shape.sql().contains("order by");
     if (offset < threshold && !(unordered && offset > 0)) {
-      return;
+      return true;
     }
     if (reported.size() >= MAX_REMEMBERED || !reported.add(shape)) {
-      return;
+      return false;
     }
     String key = FindingType.OFFSET_PAGINATION + "|" + shape.sql();
     var unit = execution.unit();
     sink.report(new Detection(this, FindingType.OFFSET_PAGINATION, Severity.WARN, shape, execution.callSite(), 1, 0,
         execution.durationNanos(), execution.durationNanos(), unit.kind(), unit.name(), null, null,
         Thread.currentThread().getContextClassLoader(), key, new Page(Math.max(offset, 0), unordered)));
+    return false;
   }
 
   /** The rows this execution skips, or -1 when it cannot be told (an offset bound as something else than a number). */

@@ -38,21 +38,24 @@ public final class SelectStarDetector implements Detector {
   }
 
   @Override
-  public void onExecution(Execution execution, DetectionSink sink) {
+  public boolean onExecution(Execution execution, DetectionSink sink) {
     StatementShape shape = execution.shape();
     if (shape.kind() != StatementKind.SELECT || shape.isPlaceholder()) {
-      return;
+      return false;
     }
     SqlStructure structure = shape.structure();
-    // Two field reads for every other select; the set is only looked at for star selects.
-    if (structure == null || !structure.outerSelectStar() || judged.contains(shape)
-        || judged.size() >= MAX_REMEMBERED || !judged.add(shape)) {
-      return;
+    if (structure == null || SqlAnalyzer.isTransient(structure)) {
+      return true; // not analysed yet (that happens off the application's thread), or to be analysed again
+    }
+    if (!structure.outerSelectStar() || judged.contains(shape) || judged.size() >= MAX_REMEMBERED
+        || !judged.add(shape)) {
+      return false;
     }
     var unit = execution.unit();
     sink.report(new Detection(this, FindingType.SELECT_STAR, Severity.INFO, shape, execution.callSite(), 1, 0,
         execution.durationNanos(), execution.durationNanos(), unit.kind(), unit.name(), null, null,
         Thread.currentThread().getContextClassLoader(), FindingType.SELECT_STAR + "|" + shape.sql(), null));
+    return false;
   }
 
   @Override

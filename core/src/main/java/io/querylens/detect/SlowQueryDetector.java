@@ -53,22 +53,25 @@ public final class SlowQueryDetector implements Detector {
   }
 
   @Override
-  public void onExecution(Execution execution, DetectionSink sink) {
+  public boolean onExecution(Execution execution, DetectionSink sink) {
     long nanos = execution.durationNanos();
-    if (nanos < thresholdNanos || execution.shape().kind() == StatementKind.DDL || execution.shape().isPlaceholder()) {
-      return;
-    }
     StatementShape shape = execution.shape();
+    if (shape.kind() == StatementKind.DDL || shape.isPlaceholder()) {
+      return false;
+    }
+    if (nanos < thresholdNanos) {
+      return true;
+    }
     if (nanos < thresholdNanos * FIRST_RUN_FACTOR && shape.stats().executions() <= 1) {
-      return;
+      return true;
     }
     Severity severity = nanos >= thresholdNanos * ERROR_FACTOR ? Severity.ERROR : Severity.WARN;
     Severity before = reported.get(shape);
     if (before != null && before.compareTo(severity) >= 0) {
-      return;
+      return before != Severity.ERROR;
     }
     if (before == null && reported.size() >= MAX_REMEMBERED) {
-      return;
+      return true;
     }
     reported.put(shape, severity);
     var unit = execution.unit();
@@ -76,6 +79,7 @@ public final class SlowQueryDetector implements Detector {
         nanos, unit.kind(), unit.name(), showParameters ? execution.rawSql() : null,
         showParameters ? execution.parameters() : null, Thread.currentThread().getContextClassLoader(),
         FindingType.SLOW_QUERY + "|" + severity + "|" + shape.sql(), shape.stats().snapshot()));
+    return severity != Severity.ERROR; // an error is said once; a warning may still become one
   }
 
   @Override

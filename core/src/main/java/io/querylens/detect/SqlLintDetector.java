@@ -98,12 +98,14 @@ public final class SqlLintDetector implements Detector {
   }
 
   @Override
-  public void onExecution(Execution execution, DetectionSink sink) {
+  public boolean onExecution(Execution execution, DetectionSink sink) {
     StatementShape shape = execution.shape();
     StatementKind kind = shape.kind();
-    if (kind != StatementKind.SELECT && !kind.isWrite() || shape.isPlaceholder() || execution.failed()
-        || execution.isBatch()) {
-      return;
+    if (kind != StatementKind.SELECT && !kind.isWrite() || shape.isPlaceholder()) {
+      return false;
+    }
+    if (execution.failed() || execution.isBatch()) {
+      return true;
     }
     long literalHash = execution.literalHash();
     int listItems = execution.listItems();
@@ -111,11 +113,11 @@ public final class SqlLintDetector implements Detector {
     SqlStructure structure = shape.structure();
     boolean crossJoin = structure != null && structure.crossJoin();
     if (literalHash == 0 && listItems == 0 && wildcards == 0 && !crossJoin) {
-      return;
+      return true;
     }
     ShapeLint lint = lintOf(shape);
     if (lint == null) {
-      return;
+      return true;
     }
     if (crossJoin && lint.claim(Rule.CROSS_JOIN)) {
       report(execution, sink, new Lint(Rule.CROSS_JOIN, 0, 0));
@@ -138,6 +140,7 @@ public final class SqlLintDetector implements Detector {
         && LikePatterns.leadingWildcard(execution.rawSql(), wildcards) && lint.claim(Rule.LEADING_WILDCARD)) {
       report(execution, sink, new Lint(Rule.LEADING_WILDCARD, 0, 0));
     }
+    return true;
   }
 
   private ShapeLint lintOf(StatementShape shape) {

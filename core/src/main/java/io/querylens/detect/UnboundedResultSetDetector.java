@@ -50,28 +50,34 @@ public final class UnboundedResultSetDetector implements Detector {
   }
 
   @Override
-  public void onExecution(Execution execution, DetectionSink sink) {
+  public boolean onExecution(Execution execution, DetectionSink sink) {
     long nanos = execution.durationNanos();
     StatementShape shape = execution.shape();
-    if (!execution.rowsRead() && (nanos < MIN_NANOS || nanos <= shape.rowsCheckedUpToNanos(execution.endNanos()))) {
-      return;
+    if (shape.kind() != StatementKind.SELECT || shape.isLimited() || shape.isPlaceholder()) {
+      return false;
     }
-    if (shape.kind() != StatementKind.SELECT || shape.isLimited() || shape.isPlaceholder() || execution.failed()
-        || execution.isBatch() || reported.contains(shape)) {
-      return;
+    if (!execution.rowsRead() && (nanos < MIN_NANOS || nanos <= shape.rowsCheckedUpToNanos(execution.endNanos()))) {
+      return true;
+    }
+    if (execution.failed() || execution.isBatch()) {
+      return true;
+    }
+    if (reported.contains(shape)) {
+      return false;
     }
     long rows = execution.returnedRows();
     if (rows < threshold) {
       shape.rowsCheckedUpTo(nanos, execution.endNanos());
-      return;
+      return true;
     }
     if (reported.size() >= MAX_REMEMBERED || !reported.add(shape)) {
-      return;
+      return false;
     }
     var unit = execution.unit();
     sink.report(new Detection(this, FindingType.UNBOUNDED_RESULT_SET, Severity.WARN, shape, execution.callSite(),
         rows, 0, execution.durationNanos(), execution.durationNanos(), unit.kind(), unit.name(), null, null,
         Thread.currentThread().getContextClassLoader(), FindingType.UNBOUNDED_RESULT_SET + "|" + shape.sql(), null));
+    return false;
   }
 
   @Override

@@ -31,6 +31,7 @@ public final class StatementShape {
 
   /** Whether someone took on planning this shape (index advice): read on every execution, set once. */
   private volatile boolean planClaimed;
+  private int detectorsDone;
   private volatile boolean planFinished;
 
   StatementShape(int id, String sql, StatementKind kind, boolean placeholder) {
@@ -159,6 +160,19 @@ public final class StatementShape {
   /** Gives planning this shape back (it could not be done now): the next qualifying execution may claim it again. */
   public void releasePlan() {
     planClaimed = false;
+  }
+
+  /**
+   * The detectors (bits by their index in the run's detector set) that said later executions of this shape cannot lead
+   * them to a finding. Plain, racy: a mark lost to a race only costs a call the mark would have saved.
+   */
+  public int detectorsDone() {
+    return detectorsDone;
+  }
+
+  /** Marks a detector (its bit) done with this shape; see {@link #detectorsDone()}. */
+  public void markDetectorDone(int bit) {
+    detectorsDone |= bit;
   }
 
   void setStructure(SqlStructure analysed) {

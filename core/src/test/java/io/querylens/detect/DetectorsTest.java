@@ -64,7 +64,7 @@ class DetectorsTest {
     }
 
     @Override
-    public void onExecution(Execution execution, DetectionSink sink) {
+    public boolean onExecution(Execution execution, DetectionSink sink) {
       throw new IllegalStateException(id + " broke on an execution");
     }
 
@@ -91,8 +91,9 @@ class DetectorsTest {
     }
 
     @Override
-    public void onExecution(Execution execution, DetectionSink sink) {
+    public boolean onExecution(Execution execution, DetectionSink sink) {
       laterDetectorCalls.incrementAndGet();
+      return true;
     }
 
     @Override
@@ -144,5 +145,55 @@ class DetectorsTest {
     assertThat(laterDetectorCalls).hasValue(150);
     assertThat(Diagnostics.errorCounts().get("flaky detector")).isEqualTo(100L);
     assertThat(lens.diagnostics()).contains("switching off detector flaky after 100 failures");
+  }
+
+  /** Says it is done with a shape after its second execution; counts the calls per shape. */
+  private static final class DoneAfterTwo implements Detector {
+    final java.util.Map<String, AtomicInteger> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public String id() {
+      return "done-after-two";
+    }
+
+    @Override
+    public java.util.Set<FindingType> findingTypes() {
+      return java.util.Set.of();
+    }
+
+    @Override
+    public boolean onExecution(Execution execution, DetectionSink sink) {
+      return calls.computeIfAbsent(execution.shape().sql(), sql -> new AtomicInteger()).incrementAndGet() < 2;
+    }
+
+    @Override
+    public Finding describe(Detection detection, SqlAnalyzer analyzer) {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  @Test
+  void aDetectorDoneWithAShapeIsNotCalledForItsLaterExecutionsButStillForOtherShapes() throws Exception {
+    DoneAfterTwo done = new DoneAfterTwo();
+    install(new Detectors(List.of(new Throwing("boom"), done, counting)));
+
+    lens.app.loadEachCustomer(LongStream.rangeClosed(1, 8).toArray());
+    lens.app.loadByName("customer 3");
+    lens.app.loadByName("customer 4");
+    lens.app.loadByName("customer 5");
+
+    assertThat(done.calls.values()).as("two calls for each of the two shapes")
+        .extracting(AtomicInteger::get).containsExactly(2, 2);
+    assertThat(laterDetectorCalls).as("a detector after it, never done, still sees every execution").hasValue(11);
+  }
+
+  @Test
+  void aCapturesDetectorsDoNotMarkShapes() throws Exception {
+    DoneAfterTwo done = new DoneAfterTwo();
+    install(new Detectors(List.of(done), false));
+
+    lens.app.loadEachCustomer(LongStream.rangeClosed(1, 8).toArray());
+
+    assertThat(done.calls.values()).extracting(AtomicInteger::get).containsExactly(8);
   }
 }

@@ -114,11 +114,18 @@ public final class ConnectionTracker {
       thread.credentialsGiven = credentialsGiven;
       thread.startNanos = System.nanoTime();
     }
-    if (thread.poolSource == null && PoolKind.of(source).isPooled()) {
-      thread.poolSource = source;
-      TrackedPool pool = poolFor(source);
-      if (pool != null) {
-        thread.acquiringStarted(pool, thread.startNanos);
+    if (thread.poolSource == null) {
+      TrackedPool last = thread.lastPool;
+      if (last != null && last.isPoolObject(source)) {
+        thread.poolSource = source;
+        thread.acquiringStarted(last, thread.startNanos);
+      } else if (PoolKind.of(source).isPooled()) {
+        thread.poolSource = source;
+        TrackedPool pool = poolFor(source);
+        if (pool != null) {
+          thread.lastPool = pool;
+          thread.acquiringStarted(pool, thread.startNanos);
+        }
       }
     }
     return outermost;

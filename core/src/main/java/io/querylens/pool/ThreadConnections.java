@@ -46,6 +46,12 @@ public final class ThreadConnections {
   boolean credentialsGiven;
   /** The first recognised pool among the nested sources, else null. */
   Object poolSource;
+  /**
+   * The pool this thread took its last connection from: a thread takes from one pool nearly always, and finding it
+   * again is then a reference compare instead of two class lookups and a scan of the pools. (The pool object itself
+   * is held weakly, by the tracked pool.)
+   */
+  TrackedPool lastPool;
   /** The connections returned by the nested calls, the outer one last; all close with the checkout. */
   Object innerConnection;
   /**

@@ -115,6 +115,11 @@ public final class TrackedPool {
         : candidateKind == kind && candidate.getClass().getName().equals(className);
   }
 
+  /** Whether {@code candidate} is this pool's object: one reference compare, no class lookup. */
+  boolean isPoolObject(Object candidate) {
+    return source != null && source.refersTo(candidate);
+  }
+
   boolean isCollected() {
     return source != null && source.get() == null;
   }

@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 /**
@@ -74,7 +73,8 @@ public final class Recorder implements HookListener {
    * thread): where the application's libraries are.
    */
   private volatile WeakReference<ClassLoader> applicationLoader = new WeakReference<>(null);
-  private final LongAdder statements = new LongAdder();
+  /** Statements of threads whose state was forgotten; guarded by {@link #threadStates}' lock with the purge. */
+  private long retiredStatements;
   private final ThreadLocal<ThreadState> threads;
   private volatile boolean enabled = true;
   /** Captures open in tests; empty (one volatile read per statement) otherwise. */
@@ -104,9 +104,19 @@ public final class Recorder implements HookListener {
     });
   }
 
-  /** Statements recorded so far. */
+  /**
+   * Statements recorded so far: each thread counts its own (no counter shared by every thread on the statement path),
+   * and a thread's count moves to the retired total when its state is forgotten, under the same lock as this sum, so
+   * that the figure only grows.
+   */
   public long statementCount() {
-    return statements.sum();
+    synchronized (threadStates) {
+      long sum = retiredStatements;
+      for (ThreadState state : threadStates) {
+        sum += state.statements();
+      }
+      return sum;
+    }
   }
 
   /** Stops recording (shutdown); hooks become no-ops. */
@@ -234,7 +244,7 @@ public final class Recorder implements HookListener {
     if (nanos > options.queryBudgetNanos() && options.queryBudgetNanos() > 0) {
       shape.stats().recordOverBudget();
     }
-    statements.increment();
+    state.countStatement();
     state.connections.statementEnded(shape);
 
     if (!execution.batch && !resolved.multiValued()) {
@@ -787,14 +797,17 @@ public final class Recorder implements HookListener {
    */
   public void purgeCollectedStatements() {
     preparedSql.purge();
-    threadStates.removeIf(state -> {
-      Thread thread = state.thread.get();
-      if (thread != null && thread.isAlive()) {
-        return false;
-      }
-      connections.threadEnded(state.connections); // connections it took and did not close stay tracked
-      return true;
-    });
+    synchronized (threadStates) {
+      threadStates.removeIf(state -> {
+        Thread thread = state.thread.get();
+        if (thread != null && thread.isAlive()) {
+          return false;
+        }
+        connections.threadEnded(state.connections); // connections it took and did not close stay tracked
+        retiredStatements += state.statements(); // its thread has ended: the count is final
+        return true;
+      });
+    }
   }
 
   /**

@@ -278,40 +278,76 @@ public final class ShapeTally {
       }
     }
 
+    /** Adds one value set: one probe of the table, which finds the value or the free slot it goes in. */
     void add(long hash) {
-      if (contains(hash)) {
-        if (counting) {
-          count(hash, hash == 0 ? ++zeroCount : ++counts[slotOf(hash)]);
-        }
-        return;
-      }
-      distinct++;
-      if (tracked == MAX_TRACKED_VALUES) {
-        return;
-      }
-      tracked++;
       if (hash == 0) {
-        hasZero = true;
-        zeroCount = 1;
-        count(hash, 1);
+        if (hasZero) {
+          if (counting) {
+            count(hash, ++zeroCount);
+          }
+          return;
+        }
+        if (track()) {
+          hasZero = true;
+          zeroCount = 1;
+          count(hash, 1);
+        }
         return;
       }
       if (slots == null) {
-        slots = new long[8];
-        counts = counting ? new int[8] : null;
-      } else if (tracked * 2 > slots.length) {
-        long[] old = slots;
-        int[] oldCounts = counts;
-        slots = new long[old.length * 2];
-        counts = counting ? new int[old.length * 2] : null;
-        for (int i = 0; i < old.length; i++) {
-          if (old[i] != 0) {
-            insert(old[i], oldCounts == null ? 0 : oldCounts[i]);
+        if (track()) {
+          slots = new long[8];
+          counts = counting ? new int[8] : null;
+          insert(hash, 1);
+          count(hash, 1);
+        }
+        return;
+      }
+      int mask = slots.length - 1;
+      int free = index(hash, mask);
+      for (long slot; (slot = slots[free]) != 0; free = (free + 1) & mask) {
+        if (slot == hash) {
+          if (counting) {
+            count(hash, ++counts[free]);
           }
+          return;
         }
       }
-      insert(hash, 1);
+      if (!track()) {
+        return;
+      }
+      if (tracked * 2 > slots.length) {
+        grow();
+        insert(hash, 1);
+      } else {
+        slots[free] = hash;
+        if (counts != null) {
+          counts[free] = 1;
+        }
+      }
       count(hash, 1);
+    }
+
+    /** Counts a new distinct value; true while the set still keeps values (the first {@link #MAX_TRACKED_VALUES}). */
+    private boolean track() {
+      distinct++;
+      if (tracked == MAX_TRACKED_VALUES) {
+        return false;
+      }
+      tracked++;
+      return true;
+    }
+
+    private void grow() {
+      long[] old = slots;
+      int[] oldCounts = counts;
+      slots = new long[old.length * 2];
+      counts = counting ? new int[old.length * 2] : null;
+      for (int i = 0; i < old.length; i++) {
+        if (old[i] != 0) {
+          insert(old[i], oldCounts == null ? 0 : oldCounts[i]);
+        }
+      }
     }
 
     private void count(long hash, int times) {
@@ -319,15 +355,6 @@ public final class ShapeTally {
         maxRepeats = times;
         mostRepeated = hash;
       }
-    }
-
-    private int slotOf(long hash) {
-      int mask = slots.length - 1;
-      int i = index(hash, mask);
-      while (slots[i] != hash) {
-        i = (i + 1) & mask;
-      }
-      return i;
     }
 
     private void insert(long hash, int times) {

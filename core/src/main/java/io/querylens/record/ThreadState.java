@@ -4,6 +4,8 @@ import io.querylens.callsite.CallSiteResolver;
 import io.querylens.internal.IdentityKey;
 import io.querylens.pool.ThreadConnections;
 import io.querylens.sql.ResolvedSql;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
 /**
@@ -61,11 +63,36 @@ final class ThreadState {
   Object manualCommitConnection;
   UnitOfWork burst;
 
+  /**
+   * Statements this thread ran: written by this thread alone (an opaque store, a plain move on x86), summed when the
+   * count is asked for. No counter shared by all threads on the statement path.
+   */
+  private long statements;
+  private static final VarHandle STATEMENTS;
+
+  static {
+    try {
+      STATEMENTS = MethodHandles.lookup().findVarHandle(ThreadState.class, "statements", long.class);
+    } catch (ReflectiveOperationException impossible) {
+      throw new ExceptionInInitializerError(impossible);
+    }
+  }
+
   ThreadState(Thread thread, CallSiteResolver callSites, boolean keepParameterValues) {
     this.thread = new java.lang.ref.WeakReference<>(thread);
     this.threadName = thread.getName();
     this.execution = new Execution(this, callSites);
     this.keepParameterValues = keepParameterValues;
+  }
+
+  /** Counts a statement this thread ran (this thread only). */
+  void countStatement() {
+    STATEMENTS.setOpaque(this, statements + 1);
+  }
+
+  /** Statements this thread ran so far; read from any thread. */
+  long statements() {
+    return (long) STATEMENTS.getOpaque(this);
   }
 
   /**

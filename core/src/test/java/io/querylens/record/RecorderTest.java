@@ -71,6 +71,29 @@ class RecorderTest {
     return findings.stream().filter(f -> f.type() == FindingType.N_PLUS_ONE).toList();
   }
 
+  @Test
+  void theStatementCountKeepsTheStatementsOfThreadsThatEnded() throws Exception {
+    Recorder recorder = lens.start(b -> b).recorder();
+    long before = recorder.statementCount();
+    app.loadEachCustomer(ids(1, 3));
+    Thread shortLived = new Thread(() -> {
+      try {
+        app.loadEachCustomer(ids(4, 8));
+      } catch (java.sql.SQLException failed) {
+        throw new IllegalStateException(failed);
+      }
+    }, "short-lived");
+    shortLived.start();
+    shortLived.join();
+    assertThat(recorder.statementCount() - before).as("this thread's and the ended thread's").isEqualTo(8);
+
+    recorder.purgeCollectedStatements();
+
+    assertThat(recorder.statementCount() - before).as("after the ended thread's state was let go").isEqualTo(8);
+    app.loadEachCustomer(ids(9, 9));
+    assertThat(recorder.statementCount() - before).isEqualTo(9);
+  }
+
   @Nested
   class NPlusOne {
 
@@ -497,10 +520,11 @@ class RecorderTest {
         }
 
         @Override
-        public void onExecution(Execution execution, io.querylens.detect.DetectionSink sink) {
+        public boolean onExecution(Execution execution, io.querylens.detect.DetectionSink sink) {
           if (execution.isBatch()) {
             batches.add(execution.shape().sql() + " x" + execution.batchSize());
           }
+          return true;
         }
 
         @Override

@@ -34,13 +34,9 @@ public final class Detectors {
    */
   private final boolean marksShapes;
 
-  /** The run's detectors: they mark the shapes they are done with. */
-  public Detectors(List<Detector> detectors) {
-    this(detectors, true);
-  }
-
   /**
-   * @param marksShapes whether to keep in each shape which detectors are done with it: only for the run's detectors
+   * @param marksShapes whether to keep in each shape which detectors are done with it: true only for the run's
+   *     detectors, over the run's shapes (two sets marking the same shapes would read each other's bits)
    */
   public Detectors(List<Detector> detectors, boolean marksShapes) {
     this.marksShapes = marksShapes;

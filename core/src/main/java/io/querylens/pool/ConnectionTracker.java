@@ -122,8 +122,8 @@ public final class ConnectionTracker {
       } else if (PoolKind.of(source).isPooled()) {
         thread.poolSource = source;
         TrackedPool pool = poolFor(source);
+        thread.lastPool = pool; // (null past the pools' bound: a collected pool's figures are not kept by this)
         if (pool != null) {
-          thread.lastPool = pool;
           thread.acquiringStarted(pool, thread.startNanos);
         }
       }

@@ -229,8 +229,9 @@ public final class UnitOfWork {
   }
 
   /**
-   * Counts a statement; the release store publishes this thread's tally updates to a sweeping worker (a plain move on
-   * x86, where a volatile store is a full fence).
+   * Counts a statement. The last-activity time is a release store (a plain move on x86, where a volatile store is a
+   * full fence): the worker only reads it to tell an idle burst; the tally itself reaches the worker that ends the
+   * unit through {@link #release()} and {@link #markEnded()}.
    */
   public void countStatement(long nanos, long endNanos) {
     statements++;

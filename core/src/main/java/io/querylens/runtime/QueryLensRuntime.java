@@ -114,7 +114,7 @@ public final class QueryLensRuntime {
     this.shapes = new ShapeRegistry(new SqlNormalizer(config.get(Settings.SQL_MAX_LENGTH)),
         config.get(Settings.SHAPES_MAX), this::analyseLater);
     this.detectors = new Detectors(detectors(config, analyzer,
-        new SloBudgetDetector.Sources(shapes::shapes, this::endpointStatistics)));
+        new SloBudgetDetector.Sources(shapes::shapes, this::endpointStatistics)), true);
     warnOfUnknownDetectors(config, analyzer);
     this.log = new Slf4jFindingSink(mode == Mode.AGENT);
     List<FindingSink> sinks = new ArrayList<>();

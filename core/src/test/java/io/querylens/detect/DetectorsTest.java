@@ -112,7 +112,7 @@ class DetectorsTest {
 
   @Test
   void aThrowingDetectorDoesNotStopTheOthersOrReachTheCaller() {
-    Recorder recorder = install(new Detectors(List.of(new Throwing("boom"), new NPlusOneDetector(5, false), counting)));
+    Recorder recorder = install(new Detectors(List.of(new Throwing("boom"), new NPlusOneDetector(5, false), counting), true));
 
     assertThatCode(() -> {
       try (UnitOfWorkScope scope = QueryLens.unitOfWork("import")) {
@@ -136,7 +136,7 @@ class DetectorsTest {
 
   @Test
   void aDetectorThatKeepsFailingIsSwitchedOff() throws Exception {
-    install(new Detectors(List.of(new Throwing("flaky"), counting)));
+    install(new Detectors(List.of(new Throwing("flaky"), counting), true));
 
     for (int i = 0; i < 3; i++) {
       lens.app.loadEachCustomer(LongStream.rangeClosed(1, 50).toArray());
@@ -175,7 +175,7 @@ class DetectorsTest {
   @Test
   void aDetectorDoneWithAShapeIsNotCalledForItsLaterExecutionsButStillForOtherShapes() throws Exception {
     DoneAfterTwo done = new DoneAfterTwo();
-    install(new Detectors(List.of(new Throwing("boom"), done, counting)));
+    install(new Detectors(List.of(new Throwing("boom"), done, counting), true));
 
     lens.app.loadEachCustomer(LongStream.rangeClosed(1, 8).toArray());
     lens.app.loadByName("customer 3");

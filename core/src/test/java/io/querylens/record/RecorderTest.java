@@ -534,7 +534,7 @@ class RecorderTest {
       };
       Recorder recorder = new Recorder(new Recorder.Options(5, 200_000_000L, 2_000_000_000L, false, 1000, 1000),
           new ShapeRegistry(new SqlNormalizer(), 1000, shape -> {}), new CallSiteResolver(List.of()),
-          new Detectors(List.of(new NPlusOneDetector(5, false), batchWatcher)), detections::add, loader -> {});
+          new Detectors(List.of(new NPlusOneDetector(5, false), batchWatcher), true), detections::add, loader -> {});
       Hooks.install(recorder);
       return recorder;
     }

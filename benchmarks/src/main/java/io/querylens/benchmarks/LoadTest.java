@@ -36,6 +36,8 @@ public final class LoadTest {
    * the agent, 14 % with it): a service runs for hours, so the steady state is what the ratios compare.
    */
   private static final int WARM_UP_SECONDS = 20;
+  /** Linux counts CPU time in /proc in ticks of 1/USER_HZ s, and USER_HZ is 100. */
+  private static final long NANOS_PER_TICK = 10_000_000L;
   /** CPU time of the client threads of the measured run, each adding its own as it ends. */
   private static final LongAdder CLIENT_CPU = new LongAdder();
 
@@ -147,7 +149,7 @@ public final class LoadTest {
         String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
-        byGroup.merge(name.replaceAll("\\d+", "N"), ticks * 10_000_000L, Long::sum); // USER_HZ is 100
+        byGroup.merge(name.replaceAll("\\d+", "N"), ticks * NANOS_PER_TICK, Long::sum);
       }
     } catch (IOException | RuntimeException notLinux) {
       byGroup.clear(); // the client threads' CPU is still counted: they count their own
@@ -190,7 +192,7 @@ public final class LoadTest {
       for (int i : new int[] {1, 2, 3, 6, 7}) { // user, nice, system, irq, softirq: not idle, iowait, steal, guest
         busy += Long.parseLong(fields[i]);
       }
-      return busy * 10_000_000L; // USER_HZ is 100 on Linux
+      return busy * NANOS_PER_TICK;
     } catch (IOException | RuntimeException unavailable) {
       return -1;
     }

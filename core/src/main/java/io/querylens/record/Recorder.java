@@ -342,7 +342,7 @@ public final class Recorder implements HookListener {
       if (enabled && sql != null) {
         ThreadState state = threads.get();
         ResolvedSql known = state.pendingSql(statement);
-        if (known != null && (known.raw() == sql || known.raw().equals(sql))) {
+        if (known != null && known.raw().equals(sql)) {
           return; // told already: a driver's prepareStatement(sql) passing on to its own overloads, each advised
         }
         PendingStatement displaced = state.addPending(new PendingStatement(statement, shapes.resolve(sql)));

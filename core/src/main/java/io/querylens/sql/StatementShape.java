@@ -31,8 +31,9 @@ public final class StatementShape {
 
   /** Whether someone took on planning this shape (index advice): read on every execution, set once. */
   private volatile boolean planClaimed;
-  private int detectorsDone;
   private volatile boolean planFinished;
+  /** See {@link #detectorsDone()}. */
+  private int detectorsDone;
 
   StatementShape(int id, String sql, StatementKind kind, boolean placeholder) {
     this.id = id;

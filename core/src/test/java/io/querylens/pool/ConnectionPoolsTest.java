@@ -123,8 +123,7 @@ class ConnectionPoolsTest {
     fixture = new LensFixture(directory);
     fixture.start(settings -> settings);
     HikariDataSource hikari = new HikariDataSource();
-    hikari.setDataSource(new SlowToConnect(database.url() + (database.isPostgres() ? "" : ";DB_CLOSE_DELAY=-1"),
-        150));
+    hikari.setDataSource(new SlowToConnect(database.pooledUrl(), 150));
     hikari.setMaximumPoolSize(1);
     hikari.setPoolName("slow-link");
     pool = hikari;

@@ -62,6 +62,14 @@ public final class TestDatabases {
       return url;
     }
 
+    /**
+     * As {@link #url()}, for a pool or data source that opens and closes connections on its own: an in-memory H2
+     * database is kept until the JVM ends instead of going with its last connection.
+     */
+    public String pooledUrl() {
+      return this == H2 ? url() + ";DB_CLOSE_DELAY=-1" : url();
+    }
+
     @Override
     public String toString() {
       return name().toLowerCase(java.util.Locale.ROOT);

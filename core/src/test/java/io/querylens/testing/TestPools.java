@@ -34,7 +34,7 @@ public final class TestPools {
    * PostgreSQL), waiting at most {@code timeoutMillis} for a free one.
    */
   public static DataSource create(PoolType type, TestDatabase database, int size, long timeoutMillis) {
-    String url = database.url() + (database.isPostgres() ? "" : ";DB_CLOSE_DELAY=-1");
+    String url = database.pooledUrl();
     String driver = database.isPostgres() ? "org.postgresql.Driver" : "org.h2.Driver";
     switch (type) {
       case HIKARI: {

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
 
+import io.querylens.bootstrap.ClassDefinitions;
 import io.querylens.bootstrap.Hooks;
 import io.querylens.config.ConfigLoader;
 import io.querylens.config.QueryLensConfig;
@@ -68,20 +69,42 @@ public final class AgentInstaller {
       Diagnostics.say(banner(runtime));
     } else {
       // At JVM start with nothing loaded yet: querylens starts and Byte Buddy's transformer is built while the
-      // application starts, not before its main. Classes to instrument wait for both (see DeferredTransformer); a
+      // application starts, not before its main (see TransformerSetup). The JDBC classes the application defines from
+      // then on are instrumented as they are defined (see ClassDefinitionHook), waiting for the set-up if need be; a
       // capture or unit of work opened meanwhile waits for the start (see Hooks.startPending).
-      // Classes that thread loads are never instrumented (DeferredTransformer declines them): starting querylens
-      // must not load the application's JDBC or SLF4J classes, and does not (those look-ups are lazy, on the worker).
+      // Classes the set-up thread loads are never instrumented: starting querylens must not load the application's
+      // JDBC or SLF4J classes, and does not (those look-ups are lazy, on the worker).
       Hooks.startPending();
       try {
-        DeferredTransformer deferred = new DeferredTransformer(jdbcClassFilter());
-        instrumentation.addTransformer(deferred);
-        deferred.buildInBackground(() -> startBeside(config));
+        TransformerSetup setup = new TransformerSetup();
+        setup.buildInBackground(() -> startBeside(config));
+        watchClassDefinitions(instrumentation, setup);
       } catch (RuntimeException | Error failed) {
         Hooks.startEnded();
         throw failed;
       }
     }
+  }
+
+  /**
+   * Hands the class files the application's class loaders define to {@code transformer} through a hook in
+   * {@code ClassLoader.defineClass} (see {@link ClassDefinitionHook}); where that hook would miss classes (loaded from
+   * an archive of application classes) or cannot be installed, registers {@code transformer} with the JVM instead,
+   * which then sees every class loaded (slower start, same classes instrumented).
+   */
+  private static void watchClassDefinitions(Instrumentation instrumentation, TransformerSetup setup) {
+    DeferredTransformer transformer = new DeferredTransformer(jdbcClassFilter(), setup);
+    if (!ClassArchives.mayLoadApplicationClasses()) {
+      ClassDefinitions.install(new DefiningClassInstrumenter(transformer));
+      try {
+        ClassDefinitionHook.install(instrumentation);
+        return;
+      } catch (Exception | LinkageError refused) {
+        ClassDefinitions.install(null);
+        Diagnostics.say("cannot follow class definitions (" + refused + "); every class loaded is looked at instead");
+      }
+    }
+    instrumentation.addTransformer(transformer);
   }
 
   /** On the set-up thread: starts querylens, then builds Byte Buddy's transformer (null: nothing is instrumented). */

@@ -1,52 +1,25 @@
 package io.querylens.agent;
 
-import io.querylens.internal.Diagnostics;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.IllegalClassFormatException;
 import java.security.ProtectionDomain;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
- * The transformer registered at JVM start, so that starting querylens' core and building Byte Buddy's transformer
- * (about 100 and 450 ms of loading, linking and first runs of their classes) happen on a thread of their own while
- * the application starts, not before its {@code main}. It declines at
- * once what querylens never instruments (classes of the JDK and of querylens, class files that name no JDBC type: nine
- * in ten, then classes that implement no JDBC interface, told from the heads of their own and their supertypes' class
- * files) and hands the rest to Byte Buddy's transformer. A class that needs it before it is built waits for it; only
- * an application that loads a JDBC class in its first few hundred milliseconds does, and no longer than querylens took
- * before.
+ * What querylens does with a class file about to be loaded at JVM start: it is handed the class files the class
+ * loaders define (see {@link ClassDefinitionHook}), or, where that hook cannot be used, is registered with the JVM and
+ * sees every class loaded. It declines at once what querylens never instruments (classes of the JDK and of
+ * querylens, class files that name no JDBC type: nine in ten, then classes that implement no JDBC interface, told from
+ * the heads of their own and their supertypes' class files) and hands the rest to Byte Buddy's transformer once
+ * {@link TransformerSetup} has built it.
  */
 final class DeferredTransformer implements ClassFileTransformer {
 
-  private static final long MAX_WAIT_SECONDS = 30;
-
   private final JdbcClassFilter filter;
-  private final CountDownLatch built = new CountDownLatch(1);
-  private final AtomicBoolean toldNotReady = new AtomicBoolean();
-  private volatile ClassFileTransformer delegate;
-  private volatile Thread builder;
+  private final TransformerSetup setup;
 
-  DeferredTransformer(JdbcClassFilter filter) {
+  DeferredTransformer(JdbcClassFilter filter, TransformerSetup setup) {
     this.filter = filter;
-  }
-
-  /** Builds the transformer classes are handed to, on a new daemon thread. */
-  void buildInBackground(Supplier<ClassFileTransformer> build) {
-    Thread thread = new Thread(() -> {
-      try {
-        delegate = build.get();
-      } catch (Throwable failed) {
-        Diagnostics.error("setting up the instrumentation (JDBC is not watched)", failed);
-      } finally {
-        built.countDown();
-      }
-    }, "querylens-instrumentation-setup");
-    thread.setDaemon(true);
-    builder = thread;
-    thread.start();
+    this.setup = setup;
   }
 
   @Override
@@ -56,7 +29,7 @@ final class DeferredTransformer implements ClassFileTransformer {
     if (!mayInstrument(loader, internalName, classFile)) {
       return null;
     }
-    ClassFileTransformer ready = ready(internalName);
+    ClassFileTransformer ready = setup.await(internalName);
     return ready == null ? null
         : ready.transform(module, loader, internalName, classBeingRedefined, protectionDomain, classFile);
   }
@@ -68,7 +41,7 @@ final class DeferredTransformer implements ClassFileTransformer {
     if (!mayInstrument(loader, internalName, classFile)) {
       return null;
     }
-    ClassFileTransformer ready = ready(internalName);
+    ClassFileTransformer ready = setup.await(internalName);
     return ready == null ? null
         : ready.transform(loader, internalName, classBeingRedefined, protectionDomain, classFile);
   }
@@ -79,7 +52,7 @@ final class DeferredTransformer implements ClassFileTransformer {
    * no JDBC type, and classes that implement no JDBC interface.
    */
   private boolean mayInstrument(ClassLoader loader, String internalName, byte[] classFile) {
-    if (loader == null || internalName == null || Thread.currentThread() == builder
+    if (loader == null || internalName == null || setup.isBuilding(Thread.currentThread())
         || loader == ClassLoader.getPlatformClassLoader()) {
       return false;
     }
@@ -102,21 +75,5 @@ final class DeferredTransformer implements ClassFileTransformer {
     } catch (RuntimeException unreadable) {
       return true; // Byte Buddy decides, as it did before this check
     }
-  }
-
-  /** Byte Buddy's transformer, once built (waiting for it if need be), or null if it could not be. */
-  private ClassFileTransformer ready(String internalName) {
-    if (built.getCount() != 0) {
-      try {
-        if (!built.await(MAX_WAIT_SECONDS, TimeUnit.SECONDS) && toldNotReady.compareAndSet(false, true)) {
-          Diagnostics.say("the instrumentation was not ready after " + MAX_WAIT_SECONDS + " s; "
-              + internalName.replace('/', '.') + " and other classes loaded meanwhile are not watched");
-        }
-      } catch (InterruptedException interrupted) {
-        Thread.currentThread().interrupt();
-        return null;
-      }
-    }
-    return delegate;
   }
 }

@@ -35,7 +35,8 @@ class DeferredTransformerTest {
 
   private final ByteArrayOutputStream said = new ByteArrayOutputStream();
   private final CountDownLatch release = new CountDownLatch(1);
-  private final DeferredTransformer deferred = new DeferredTransformer(new JdbcClassFilter(Set.of()));
+  private final TransformerSetup setup = new TransformerSetup();
+  private final DeferredTransformer deferred = new DeferredTransformer(new JdbcClassFilter(Set.of()), setup);
 
   @BeforeEach
   void captureDiagnostics() {
@@ -52,7 +53,7 @@ class DeferredTransformerTest {
 
   /** A build that finishes when the test releases it, with a transformer that transforms everything. */
   private void buildSlowly() {
-    deferred.buildInBackground(() -> {
+    setup.buildInBackground(() -> {
       try {
         release.await();
       } catch (InterruptedException interrupted) {
@@ -130,7 +131,7 @@ class DeferredTransformerTest {
 
   @Test
   void aBuildThatFailsLeavesEveryClassAsItIsAndSaysSoOnce() throws Exception {
-    deferred.buildInBackground(() -> {
+    setup.buildInBackground(() -> {
       throw new IllegalStateException("no Byte Buddy today");
     });
 

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *       two queries were done, and the CPU time then.
  * </ul>
  *
- * <pre>java -cp benchmarks/target/querylens-benchmarks.jar io.querylens.benchmarks.StartupTimeRunner 10 [small]</pre>
+ * <p>Agent jars named after {@code small} or {@code example} (an earlier build, say) run in the same rounds.
+ *
+ * <pre>java -cp benchmarks/target/querylens-benchmarks.jar io.querylens.benchmarks.StartupTimeRunner 10 [small|example [agent.jar...]]</pre>
  */
 public final class StartupTimeRunner {
 
@@ -38,25 +40,39 @@ public final class StartupTimeRunner {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 7;
     boolean smallProgram = args.length > 1 && args[1].equals("small");
     Path here = ChildJvm.benchmarksJar();
-    Path agent = ChildJvm.agentJar();
     Path example = here.getParent().resolve("../../examples/target/querylens-example.jar").normalize();
-    Map<String, List<Double>> without = new LinkedHashMap<>();
-    Map<String, List<Double>> with = new LinkedHashMap<>();
-    for (int round = 1; round <= rounds; round++) {
-      Map<String, Double> plain = smallProgram ? small(here, null) : example(example, null);
-      Map<String, Double> agented = smallProgram ? small(here, agent) : example(example, agent);
-      plain.forEach((figure, value) -> without.computeIfAbsent(figure, key -> new ArrayList<>()).add(value));
-      agented.forEach((figure, value) -> with.computeIfAbsent(figure, key -> new ArrayList<>()).add(value));
-      System.out.printf(Locale.ROOT, "round %d: without %s, with the agent %s%n", round, plain, agented);
+    // Without the agent, with this build's agent, and with each agent jar named after the program (an earlier build).
+    Map<String, Path> agents = new LinkedHashMap<>();
+    agents.put("without the agent", null);
+    agents.put("with the agent", ChildJvm.agentJar());
+    for (int i = 2; i < args.length; i++) {
+      agents.put("with " + args[i], Path.of(args[i]));
     }
-    for (String figure : without.keySet()) {
-      List<Double> differences = new ArrayList<>();
-      for (int round = 0; round < rounds; round++) {
-        differences.add(with.get(figure).get(round) - without.get(figure).get(round));
+    Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
+    for (int round = 1; round <= rounds; round++) {
+      StringBuilder line = new StringBuilder("round " + round + ":");
+      for (Map.Entry<String, Path> agent : agents.entrySet()) {
+        Map<String, Double> run = smallProgram ? small(here, agent.getValue()) : example(example, agent.getValue());
+        run.forEach((figure, value) -> figures.computeIfAbsent(figure, key -> new LinkedHashMap<>())
+            .computeIfAbsent(agent.getKey(), key -> new ArrayList<>()).add(value));
+        line.append(' ').append(agent.getKey()).append(' ').append(run).append(';');
       }
-      System.out.printf(Locale.ROOT, "%s, median of %d: without %.0f ms, with the agent %.0f ms (%+.0f ms); "
-          + "median difference within a round %+.0f ms%n", figure, rounds, median(without.get(figure)),
-          median(with.get(figure)), median(with.get(figure)) - median(without.get(figure)), median(differences));
+      System.out.println(line);
+    }
+    for (Map.Entry<String, Map<String, List<Double>>> figure : figures.entrySet()) {
+      List<Double> without = figure.getValue().get("without the agent");
+      System.out.printf(Locale.ROOT, "%s, median of %d: without the agent %.0f ms%n", figure.getKey(), rounds,
+          median(without));
+      figure.getValue().forEach((agent, values) -> {
+        if (values != without) {
+          List<Double> differences = new ArrayList<>();
+          for (int round = 0; round < rounds; round++) {
+            differences.add(values.get(round) - without.get(round));
+          }
+          System.out.printf(Locale.ROOT, "  %s %.0f ms (%+.0f ms); median difference within a round %+.0f ms%n",
+              agent, median(values), median(values) - median(without), median(differences));
+        }
+      });
     }
   }
 

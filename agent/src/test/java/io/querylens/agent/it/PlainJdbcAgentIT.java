@@ -34,6 +34,23 @@ class PlainJdbcAgentIT {
             + "p.user_id = ?] from com.example.shop.FeedService.renderWithNPlusOne(FeedService.java:");
   }
 
+  /**
+   * With an archive of application classes named on the command line, classes may load without
+   * {@code ClassLoader.defineClass}: the agent then looks at every class loaded instead (here the archive does not
+   * exist, which the JVM shrugs off; the agent only reads the option).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void withAnArchiveOfApplicationClassesTheAgentStillInstrumentsTheDriver(Path jdk) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk)
+        .jvm("-Dscenario.db=h2", "-XX:SharedArchiveFile=" + jdk.resolve("no-such-archive.jsa"))
+        .run(APP, "nplusone");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.reportLines()).as(run.toString()).singleElement().asString()
+        .contains("\"type\":\"N_PLUS_ONE\"").contains("\"count\":40");
+  }
+
   @ParameterizedTest(name = "{0} {1}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdksAndDatabases")
   void reportsNothingForTheFixedVersionButTheBanner(Path jdk, String database) throws Exception {

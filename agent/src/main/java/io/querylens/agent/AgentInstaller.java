@@ -76,9 +76,11 @@ public final class AgentInstaller {
       // JDBC or SLF4J classes, and does not (those look-ups are lazy, on the worker).
       Hooks.startPending();
       try {
-        TransformerSetup setup = new TransformerSetup();
-        setup.buildInBackground(() -> startBeside(config));
-        watchClassDefinitions(instrumentation, setup);
+        InstrumentedClassCache cache = InstrumentedClassCache.open(config.get(Settings.INSTRUMENTATION_CACHE),
+            agentJar());
+        TransformerSetup setup = new TransformerSetup(AgentInstaller::rawTransformer);
+        watchClassDefinitions(instrumentation, setup, cache);
+        setup.buildInBackground(() -> startBeside(config, cache));
       } catch (RuntimeException | Error failed) {
         Hooks.startEnded();
         throw failed;
@@ -92,23 +94,27 @@ public final class AgentInstaller {
    * an archive of application classes) or cannot be installed, registers {@code transformer} with the JVM instead,
    * which then sees every class loaded (slower start, same classes instrumented).
    */
-  private static void watchClassDefinitions(Instrumentation instrumentation, TransformerSetup setup) {
-    DeferredTransformer transformer = new DeferredTransformer(jdbcClassFilter(), setup);
-    if (!ClassArchives.mayLoadApplicationClasses()) {
-      ClassDefinitions.install(new DefiningClassInstrumenter(transformer));
+  private static void watchClassDefinitions(
+      Instrumentation instrumentation, TransformerSetup setup, InstrumentedClassCache cache) {
+    DeferredTransformer transformer = new DeferredTransformer(jdbcClassFilter(), setup, cache);
+    if (!ClassArchives.mayLoadApplicationClasses()
+        && ClassDefinitions.install(new ClassDefinitionListener(transformer))) {
       try {
         ClassDefinitionHook.install(instrumentation);
         return;
-      } catch (Exception | LinkageError refused) {
-        ClassDefinitions.install(null);
+      } catch (Throwable refused) {
+        // The listener stays installed but is never called: ClassLoader is as it was.
         Diagnostics.say("cannot follow class definitions (" + refused + "); every class loaded is looked at instead");
       }
     }
     instrumentation.addTransformer(transformer);
   }
 
-  /** On the set-up thread: starts querylens, then builds Byte Buddy's transformer (null: nothing is instrumented). */
-  private static ClassFileTransformer startBeside(QueryLensConfig config) {
+  /**
+   * On the set-up thread: starts querylens, then builds Byte Buddy's transformer (null: nothing is instrumented), or
+   * leaves it to be built when a class first needs it, when earlier runs kept the instrumented classes.
+   */
+  private static ClassFileTransformer startBeside(QueryLensConfig config, InstrumentedClassCache cache) {
     try {
       Diagnostics.say(banner(QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true)));
     } catch (QueryLensRuntime.JvmExiting exiting) {
@@ -119,7 +125,22 @@ public final class AgentInstaller {
     } finally {
       Hooks.startEnded();
     }
+    if (cache != null) {
+      cache.pruneOtherBuilds();
+      if (cache.isWarm()) {
+        return TransformerSetup.ON_DEMAND;
+      }
+    }
     return rawTransformer();
+  }
+
+  /** The agent jar this class was loaded from. */
+  private static java.nio.file.Path agentJar() {
+    try {
+      return java.nio.file.Path.of(AgentInstaller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException | RuntimeException unknown) {
+      throw new IllegalStateException("cannot tell where the agent jar is", unknown);
+    }
   }
 
   /**
@@ -183,8 +204,9 @@ public final class AgentInstaller {
         .with((AgentBuilder.TransformerDecorator) transformer -> new JdbcClassPrefilter(transformer,
             jdbcClassFilter()))
         .ignore(any(), isBootstrapClassLoader().or(isExtensionClassLoader()))
-        .or(nameStartsWith("io.querylens.").or(nameStartsWith("java.")).or(nameStartsWith("jdk."))
-            .or(nameStartsWith("sun.")).or(nameStartsWith("com.sun.")).or(nameStartsWith("net.bytebuddy."))
+        .or(nameStartsWith(AgentInstaller.class.getPackageName() + ".").or(nameStartsWith("java."))
+            .or(nameStartsWith("jdk.")).or(nameStartsWith("sun.")).or(nameStartsWith("com.sun."))
+            .or(nameStartsWith("net.bytebuddy."))
             .or(nameContains("$$Lambda")).or(nameContains("$Proxy")).or(isSynthetic()))
         .type(StatementInstrumentation.types()).transform(StatementInstrumentation.advice(weaving))
         .type(PreparedStatementInstrumentation.types()).transform(PreparedStatementInstrumentation.advice(weaving))

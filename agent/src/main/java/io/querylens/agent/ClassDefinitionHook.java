@@ -1,12 +1,11 @@
 package io.querylens.agent;
 
 import io.querylens.bootstrap.ClassDefinitions;
-import java.lang.instrument.ClassFileTransformer;
+import java.io.InputStream;
+import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.Instrumentation;
-import java.security.ProtectionDomain;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import net.bytebuddy.jar.asm.ClassReader;
 import net.bytebuddy.jar.asm.ClassVisitor;
 import net.bytebuddy.jar.asm.ClassWriter;
@@ -26,8 +25,8 @@ import net.bytebuddy.jar.asm.Type;
  * byte arrays they already hold.
  *
  * <p>Written with the ASM that Byte Buddy bundles, without Byte Buddy itself, so that Byte Buddy need not be loaded
- * before the application's {@code main}. {@code ClassLoader} is retransformed once, at start; the transformer that does
- * it is removed right after. The added code has no branch: it passes the arguments to {@link ClassDefinitions} and
+ * before the application's {@code main}. {@code ClassLoader} is redefined once, at start (see {@link #install}); no
+ * transformer stays registered. The added code has no branch: it passes the arguments to {@link ClassDefinitions} and
  * stores back what it returns. Not seen: classes defined through {@code MethodHandles.Lookup}, JNI or {@code Unsafe}
  * (hidden classes, lambdas, proxies; no JDBC class of the drivers and pools querylens knows).
  */
@@ -42,36 +41,26 @@ final class ClassDefinitionHook {
   /**
    * Installs the hook into {@code ClassLoader}. Throws if it could not be changed (then nothing was: the caller falls
    * back to a transformer for every class).
+   *
+   * <p>{@code ClassLoader} is redefined from its class file in the JDK's run-time image rather than retransformed:
+   * a redefined class file is where later retransformations start, so the hook stays when another agent retransforms
+   * {@code ClassLoader} after querylens (APM agents do); a retransformation by a transformer registered only for it
+   * would be undone by theirs.
    */
   static void install(Instrumentation instrumentation) throws Exception {
     Class<?> bridge = ClassDefinitions.class;
     // java.base must read the bootstrap loader's unnamed module, where the bridge is, to call it.
     instrumentation.redefineModule(Object.class.getModule(), Set.of(bridge.getModule()), Map.of(), Map.of(),
         Set.of(), Map.of());
-    String owner = Type.getInternalName(bridge);
-    AtomicBoolean changed = new AtomicBoolean();
-    ClassFileTransformer rewriter = new ClassFileTransformer() {
-      @Override
-      public byte[] transform(
-          Module module, ClassLoader loader, String internalName, Class<?> classBeingRedefined,
-          ProtectionDomain protectionDomain, byte[] classFile) {
-        if (classBeingRedefined != ClassLoader.class) {
-          return null;
-        }
-        byte[] rewritten = withHook(classFile, owner);
-        changed.set(true);
-        return rewritten;
+    byte[] original;
+    try (InputStream in = Object.class.getResourceAsStream("/java/lang/ClassLoader.class")) {
+      if (in == null) {
+        throw new IllegalStateException("no class file for java.lang.ClassLoader in the JDK's image");
       }
-    };
-    instrumentation.addTransformer(rewriter, true);
-    try {
-      instrumentation.retransformClasses(ClassLoader.class);
-    } finally {
-      instrumentation.removeTransformer(rewriter);
+      original = in.readAllBytes();
     }
-    if (!changed.get()) {
-      throw new IllegalStateException("ClassLoader.defineClass was not changed");
-    }
+    instrumentation.redefineClasses(
+        new ClassDefinition(ClassLoader.class, withHook(original, Type.getInternalName(bridge))));
   }
 
   /** {@code ClassLoader}'s class file with the calls to {@code owner} at the start of the two methods. */

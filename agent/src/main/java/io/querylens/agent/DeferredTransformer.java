@@ -9,71 +9,116 @@ import java.security.ProtectionDomain;
  * loaders define (see {@link ClassDefinitionHook}), or, where that hook cannot be used, is registered with the JVM and
  * sees every class loaded. It declines at once what querylens never instruments (classes of the JDK and of
  * querylens, class files that name no JDBC type: nine in ten, then classes that implement no JDBC interface, told from
- * the heads of their own and their supertypes' class files) and hands the rest to Byte Buddy's transformer once
- * {@link TransformerSetup} has built it.
+ * the heads of their own and their supertypes' class files), defines a class instrumented in an earlier run as it was
+ * kept (see {@link InstrumentedClassCache}), and hands the rest to Byte Buddy's transformer once
+ * {@link TransformerSetup} has built it, keeping what it returns.
  */
 final class DeferredTransformer implements ClassFileTransformer {
 
+  /** What {@link #jdbcInterfaces} returns for a class querylens does not instrument. */
+  private static final int DECLINED = Integer.MIN_VALUE;
+  /** What {@link #jdbcInterfaces} returns when the class's hierarchy could not be read: Byte Buddy decides. */
+  private static final int UNKNOWN = -1;
+
+  /**
+   * The agent jar's classes, querylens' core and the libraries it bundles relocated under them (spelled from a class
+   * name: the jar's build would relocate a literal {@code io/querylens/} to querylens' core alone).
+   */
+  private static final String OWN_CLASSES = DeferredTransformer.class.getPackageName().replace('.', '/') + "/";
+
   private final JdbcClassFilter filter;
   private final TransformerSetup setup;
+  private final InstrumentedClassCache cache;
 
-  DeferredTransformer(JdbcClassFilter filter, TransformerSetup setup) {
+  /** @param cache the instrumented classes of earlier runs, or null */
+  DeferredTransformer(JdbcClassFilter filter, TransformerSetup setup, InstrumentedClassCache cache) {
     this.filter = filter;
     this.setup = setup;
+    this.cache = cache;
   }
 
   @Override
   public byte[] transform(
       Module module, ClassLoader loader, String internalName, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] classFile) throws IllegalClassFormatException {
-    if (!mayInstrument(loader, internalName, classFile)) {
+    int interfaces = jdbcInterfaces(loader, internalName, classFile);
+    if (interfaces == DECLINED) {
       return null;
     }
+    byte[] kept = kept(internalName, interfaces, classBeingRedefined, classFile);
+    if (kept != null) {
+      return kept;
+    }
     ClassFileTransformer ready = setup.await(internalName);
-    return ready == null ? null
-        : ready.transform(module, loader, internalName, classBeingRedefined, protectionDomain, classFile);
+    return ready == null ? null : keep(internalName, interfaces, classBeingRedefined, classFile,
+        ready.transform(module, loader, internalName, classBeingRedefined, protectionDomain, classFile));
   }
 
   @Override
   public byte[] transform(
       ClassLoader loader, String internalName, Class<?> classBeingRedefined, ProtectionDomain protectionDomain,
       byte[] classFile) throws IllegalClassFormatException {
-    if (!mayInstrument(loader, internalName, classFile)) {
+    int interfaces = jdbcInterfaces(loader, internalName, classFile);
+    if (interfaces == DECLINED) {
       return null;
     }
+    byte[] kept = kept(internalName, interfaces, classBeingRedefined, classFile);
+    if (kept != null) {
+      return kept;
+    }
     ClassFileTransformer ready = setup.await(internalName);
-    return ready == null ? null
-        : ready.transform(loader, internalName, classBeingRedefined, protectionDomain, classFile);
+    return ready == null ? null : keep(internalName, interfaces, classBeingRedefined, classFile,
+        ready.transform(loader, internalName, classBeingRedefined, protectionDomain, classFile));
+  }
+
+  private byte[] kept(String internalName, int interfaces, Class<?> classBeingRedefined, byte[] classFile) {
+    return cache == null || classFile == null || classBeingRedefined != null || interfaces == UNKNOWN ? null
+        : cache.find(internalName, interfaces, classFile);
+  }
+
+  private byte[] keep(String internalName, int interfaces, Class<?> classBeingRedefined, byte[] classFile,
+      byte[] instrumented) {
+    if (cache != null && classFile != null && classBeingRedefined == null && interfaces != UNKNOWN
+        && instrumented != null) {
+      cache.keep(internalName, interfaces, classFile, instrumented);
+    }
+    return instrumented;
   }
 
   /**
-   * False for what Byte Buddy's transformer would decline anyway, decided without it: the bootstrap and platform class
-   * loaders' classes, the JDK's, querylens' own (among them the ones its builder thread loads), class files that name
-   * no JDBC type, and classes that implement no JDBC interface.
+   * {@link #DECLINED} for what Byte Buddy's transformer would decline anyway, decided without it: the bootstrap and
+   * platform class loaders' classes, the JDK's, querylens' own (among them the ones its builder thread loads), class
+   * files that name no JDBC type, and classes that implement no JDBC interface. Otherwise the JDBC interfaces the
+   * class's hierarchy implements (a {@link JdbcSupertypes} mask; 0 for a class instrumented by name), or
+   * {@link #UNKNOWN}.
    */
-  private boolean mayInstrument(ClassLoader loader, String internalName, byte[] classFile) {
+  private int jdbcInterfaces(ClassLoader loader, String internalName, byte[] classFile) {
     if (loader == null || internalName == null || setup.isBuilding(Thread.currentThread())
         || loader == ClassLoader.getPlatformClassLoader()) {
-      return false;
+      return DECLINED;
     }
     if (internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
-        || internalName.startsWith("com/sun/") || internalName.startsWith("io/querylens/")) {
-      return false;
+        || internalName.startsWith("com/sun/") || internalName.startsWith(OWN_CLASSES)) {
+      return DECLINED;
     }
     if (!filter.worthALook(internalName, classFile)) {
-      return false;
+      return DECLINED;
     }
     if (classFile == null || filter.isNamedTarget(internalName)) {
-      return true;
+      return 0;
     }
     // Byte Buddy instruments classes implementing a JDBC interface. Most classes that only use JDBC types (a DAO, a
     // Spring or Hibernate class throwing SQLException) are told apart here from their class files' heads, for a
     // fraction of what Byte Buddy's parse costs; a hierarchy that cannot be read is left to Byte Buddy.
     try {
       ClassHeader header = ClassHeader.read(classFile);
-      return !header.isInterface() && JdbcSupertypes.of(header, loader) != 0;
+      if (header.isInterface()) {
+        return DECLINED;
+      }
+      int interfaces = JdbcSupertypes.of(header, loader);
+      return interfaces == 0 ? DECLINED : interfaces; // -1: a supertype could not be read, UNKNOWN
     } catch (RuntimeException unreadable) {
-      return true; // Byte Buddy decides, as it did before this check
+      return UNKNOWN; // Byte Buddy decides, as it did before this check
     }
   }
 }

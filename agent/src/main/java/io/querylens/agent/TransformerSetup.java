@@ -18,12 +18,27 @@ final class TransformerSetup {
 
   private static final long MAX_WAIT_SECONDS = 30;
 
+  /**
+   * What a build returns to have the transformer built only when a class first needs it (on that class's thread):
+   * when the classes to instrument were kept from an earlier run, it may never be.
+   */
+  static final ClassFileTransformer ON_DEMAND = new ClassFileTransformer() {};
+
+  private final Supplier<ClassFileTransformer> onDemand;
   private final CountDownLatch built = new CountDownLatch(1);
   private final AtomicBoolean toldNotReady = new AtomicBoolean();
   private volatile ClassFileTransformer transformer;
   private volatile Thread builder;
 
-  /** Builds the transformer on a new daemon thread (null from {@code build}: nothing is instrumented). */
+  /** @param onDemand builds the transformer when the background build returned {@link #ON_DEMAND} */
+  TransformerSetup(Supplier<ClassFileTransformer> onDemand) {
+    this.onDemand = onDemand;
+  }
+
+  /**
+   * Builds the transformer on a new daemon thread (null from {@code build}: nothing is instrumented; {@link #ON_DEMAND}:
+   * built when first needed).
+   */
   void buildInBackground(Supplier<ClassFileTransformer> build) {
     Thread thread = new Thread(() -> {
       try {
@@ -62,6 +77,19 @@ final class TransformerSetup {
       } catch (InterruptedException interrupted) {
         Thread.currentThread().interrupt();
         return null;
+      }
+    }
+    ClassFileTransformer ready = transformer;
+    return ready == ON_DEMAND ? buildNow() : ready;
+  }
+
+  private synchronized ClassFileTransformer buildNow() {
+    if (transformer == ON_DEMAND) {
+      try {
+        transformer = onDemand.get();
+      } catch (Throwable failed) {
+        transformer = null;
+        Diagnostics.error("setting up the instrumentation (JDBC is not watched)", failed);
       }
     }
     return transformer;

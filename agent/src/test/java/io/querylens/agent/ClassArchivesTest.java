@@ -2,9 +2,13 @@ package io.querylens.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ClassArchivesTest {
 
@@ -35,10 +39,25 @@ class ClassArchivesTest {
   }
 
   @Test
-  void optionsThatCannotBeSeenFromHereCountAsAnArchive() {
-    assertThat(ClassArchives.mayLoadApplicationClasses(List.of("@jvm.options", "-jar", "app.jar"), Map.of()))
+  void argumentFilesAreReadAndOneThatCannotBeCountsAsAnArchive(@TempDir Path directory) throws IOException {
+    Path classpath = Files.writeString(directory.resolve("jib-classpath-file"), "/app/libs/*:/app/classes");
+    Path options = Files.writeString(directory.resolve("jvm.options"), "-Xmx1g\n-XX:SharedArchiveFile=/cds/app.jsa\n");
+
+    assertThat(ClassArchives.mayLoadApplicationClasses(List.of("-cp", "@" + classpath, "com.example.Main"),
+        Map.of())).isFalse();
+    assertThat(ClassArchives.mayLoadApplicationClasses(List.of("@" + options, "-jar", "app.jar"), Map.of()))
         .isTrue();
+    assertThat(ClassArchives.mayLoadApplicationClasses(List.of("-jar", "app.jar"),
+        Map.of("JDK_JAVA_OPTIONS", "-Xmx1g @" + options))).isTrue();
+    assertThat(ClassArchives.mayLoadApplicationClasses(List.of("@" + directory.resolve("missing"), "-jar", "app.jar"),
+        Map.of())).isTrue();
+  }
+
+  @Test
+  void optionsFilesCountAsAnArchive() {
     assertThat(ClassArchives.mayLoadApplicationClasses(List.of("-XX:VMOptionsFile=vm.options", "-jar", "app.jar"),
+        Map.of())).isTrue();
+    assertThat(ClassArchives.mayLoadApplicationClasses(List.of("-XX:Flags=.hotspotrc", "-jar", "app.jar"),
         Map.of())).isTrue();
   }
 }

@@ -35,8 +35,8 @@ class DeferredTransformerTest {
 
   private final ByteArrayOutputStream said = new ByteArrayOutputStream();
   private final CountDownLatch release = new CountDownLatch(1);
-  private final TransformerSetup setup = new TransformerSetup();
-  private final DeferredTransformer deferred = new DeferredTransformer(new JdbcClassFilter(Set.of()), setup);
+  private final TransformerSetup setup = new TransformerSetup(() -> null);
+  private final DeferredTransformer deferred = new DeferredTransformer(new JdbcClassFilter(Set.of()), setup, null);
 
   @BeforeEach
   void captureDiagnostics() {

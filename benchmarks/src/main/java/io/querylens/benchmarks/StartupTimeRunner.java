@@ -51,7 +51,10 @@ public final class StartupTimeRunner {
     Map<String, Map<String, List<Double>>> figures = new LinkedHashMap<>();
     for (int round = 1; round <= rounds; round++) {
       StringBuilder line = new StringBuilder("round " + round + ":");
-      for (Map.Entry<String, Path> agent : agents.entrySet()) {
+      // Each round starts with another configuration, so that none always runs first (or right after another).
+      List<Map.Entry<String, Path>> order = new ArrayList<>(agents.entrySet());
+      java.util.Collections.rotate(order, round);
+      for (Map.Entry<String, Path> agent : order) {
         Map<String, Double> run = smallProgram ? small(here, agent.getValue()) : example(example, agent.getValue());
         run.forEach((figure, value) -> figures.computeIfAbsent(figure, key -> new LinkedHashMap<>())
             .computeIfAbsent(agent.getKey(), key -> new ArrayList<>()).add(value));

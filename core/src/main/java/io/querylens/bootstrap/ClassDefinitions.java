@@ -2,38 +2,52 @@ package io.querylens.bootstrap;
 
 import java.nio.ByteBuffer;
 import java.security.ProtectionDomain;
+import java.util.Objects;
 
 /**
- * Sees the class file of every class a class loader defines, through calls the agent adds at the start of
- * {@code ClassLoader.defineClass}, and may replace it: how the agent instruments the JDBC classes without a class file
- * transformer that the JVM would hand every class it loads. Lives beside {@link Hooks} in the bootstrap class loader,
- * so that {@code java.base} can call it.
+ * Sees the class files that class loaders define through {@code ClassLoader.defineClass}, through calls the agent adds
+ * at the start of its {@code byte[]} and {@code ByteBuffer} forms, and may replace them: how the agent instruments the
+ * JDBC classes without a class file transformer that the JVM would hand every class it loads. Lives beside
+ * {@link Hooks} in the bootstrap class loader, so that {@code java.base} can call it.
  */
 public final class ClassDefinitions {
 
   /** What the agent does with a class file about to be defined. */
   public interface Listener {
     /**
+     * Whether a class of this loader and name may be replaced at all: asked first, before the class file is looked
+     * at (or, for a buffer, copied).
+     *
      * @param name the class's binary name, or null if the caller of {@code defineClass} gave none
-     * @return the class file to define instead, or null to define it as it is
      */
-    byte[] defining(ClassLoader loader, String name, byte[] classFile, int offset, int length,
-        ProtectionDomain domain);
+    boolean mayReplace(ClassLoader loader, String name);
+
+    /** @return the class file to define instead (exactly its bytes), or null to define the given one */
+    byte[] replacement(ClassLoader loader, String name, byte[] classFile, ProtectionDomain domain);
   }
 
   private static volatile Listener listener;
 
   private ClassDefinitions() {}
 
-  /** Installs the listener for every class defined from now on (null: none). */
-  public static void install(Listener newListener) {
+  /** Installs the listener for every class defined from now on; only once (false if one was installed already). */
+  public static synchronized boolean install(Listener newListener) {
+    if (listener != null || newListener == null) {
+      return false;
+    }
     listener = newListener;
+    return true;
+  }
+
+  /** For tests: no listener. */
+  static synchronized void uninstall() {
+    listener = null;
   }
 
   /**
    * Called first in {@code defineClass(String, byte[], int, int, ProtectionDomain)}: the class file to define, which
    * is {@code classFile} itself unless the listener replaced it. Never throws: it runs inside the application's class
-   * loading.
+   * loading (an offset and length out of the array's bounds are left to {@code defineClass} to refuse).
    */
   public static byte[] bytes(ClassLoader loader, String name, byte[] classFile, int offset, int length,
       ProtectionDomain domain) {
@@ -42,10 +56,16 @@ public final class ClassDefinitions {
       return classFile;
     }
     try {
-      byte[] replaced = current.defining(loader, name, classFile, offset, length, domain);
+      if (!current.mayReplace(loader, name)) {
+        return classFile;
+      }
+      Objects.checkFromIndexSize(offset, length, classFile.length);
+      byte[] exact = offset == 0 && length == classFile.length ? classFile
+          : java.util.Arrays.copyOfRange(classFile, offset, offset + length);
+      byte[] replaced = current.replacement(loader, name, exact, domain);
       return replaced == null ? classFile : replaced;
-    } catch (Throwable ignored) {
-      return classFile; // the listener says what went wrong itself
+    } catch (Throwable unchanged) {
+      return classFile;
     }
   }
 
@@ -61,7 +81,8 @@ public final class ClassDefinitions {
 
   /**
    * Called first in {@code defineClass(String, ByteBuffer, ProtectionDomain)}. Only a direct buffer is looked at here:
-   * the JDK defines a heap buffer's class through the {@code byte[]} form, which {@link #bytes} sees.
+   * the JDK defines a heap buffer's class through the {@code byte[]} form, which {@link #bytes} sees. A replacement is
+   * a direct buffer too, so that the JDK does not pass it to the {@code byte[]} form (and the listener) again.
    */
   public static ByteBuffer buffer(ClassLoader loader, String name, ByteBuffer classFile, ProtectionDomain domain) {
     Listener current = listener;
@@ -69,11 +90,14 @@ public final class ClassDefinitions {
       return classFile;
     }
     try {
+      if (!current.mayReplace(loader, name)) {
+        return classFile;
+      }
       byte[] copy = new byte[classFile.remaining()];
       classFile.duplicate().get(copy);
-      byte[] replaced = current.defining(loader, name, copy, 0, copy.length, domain);
-      return replaced == null ? classFile : ByteBuffer.wrap(replaced);
-    } catch (Throwable ignored) {
+      byte[] replaced = current.replacement(loader, name, copy, domain);
+      return replaced == null ? classFile : ByteBuffer.allocateDirect(replaced.length).put(replaced).flip();
+    } catch (Throwable unchanged) {
       return classFile;
     }
   }

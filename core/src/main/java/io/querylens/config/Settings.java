@@ -211,6 +211,15 @@ public final class Settings {
       "Distinct statement shapes tracked; later new shapes share one overflow entry (counted, said once).",
       "About 1.5 KB of heap per shape.");
 
+  public static final Setting<String> INSTRUMENTATION_CACHE = Setting.text("instrumentation.cache", null,
+      "a directory, or none",
+      "Where the agent keeps the JDBC classes it instrumented, so that the next start of the application with the same "
+          + "agent build and JVM defines them without building Byte Buddy (about half a second of CPU). One directory "
+          + "per build, the newest four kept; readable and writable by their owner only, and not used if anyone else "
+          + "may write to them. Default: $XDG_CACHE_HOME/querylens/classes, else ~/.cache/querylens/classes (not used, "
+          + "silently, where that cannot be written); none: nothing kept.",
+      "A file read per instrumented class at start; a file written per class instrumented anew.");
+
   public static final Setting<Integer> SQL_MAX_LENGTH = Setting.integer("sql.max.length", 32 * 1024, 256,
       16 * 1024 * 1024,
       "Characters of a statement that are normalized; the rest of a longer statement is cut off its shape.",
@@ -231,7 +240,7 @@ public final class Settings {
       POOL_WAIT_THRESHOLD_MS, POOL_STATS_INTERVAL, INDEX_ADVICE, INDEX_MIN_ROWS, INDEX_EXPLAIN_MIN_MS,
       INDEX_EXPLAIN_MIN_EXECUTIONS, APP_PACKAGES, LOG_PARAMETERS,
       DETECTORS_DISABLED, SUPPRESS, UNIT_THREAD_GAP_MS, UNIT_THREAD_MAX_MS, SHAPES_MAX, SQL_MAX_LENGTH, SUMMARY, SUMMARY_TOP,
-      ENABLED, CONFIG);
+      INSTRUMENTATION_CACHE, ENABLED, CONFIG);
 
   private Settings() {}
 

@@ -104,6 +104,19 @@ class ApplicationsIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void instrumentsTheDriverWhenAnotherAgentRetransformsClassLoaderAfterQueryLensStarted(Path jdk) throws Exception {
+    ForkedJvm.Result run = new ForkedJvm.Launch(jdk).agentAfter("com.example.shop.ClassLoaderRetransformingAgent")
+        .jvm("-Xlog:redefine+class+load=info").run("com.example.shop.PlainJdbcApp", "nplusone");
+
+    assertThat(run.exitCode()).as(run.toString()).isZero();
+    // querylens' hook went into ClassLoader (the first redefinition), then the other agent retransformed it.
+    assertThat(run.stdout()).as(run.toString()).contains("redefined name=java.lang.ClassLoader, count=1")
+        .contains("redefined name=java.lang.ClassLoader, count=2").contains("RETRANSFORMED java.lang.ClassLoader");
+    assertThat(run.reportLines()).as(run.toString()).singleElement().asString().contains("\"type\":\"N_PLUS_ONE\"");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void saysWhatIsWrongWithBadSettingsInOneLineEachAndRunsWithDefaults(Path jdk) throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk).agentArguments("slow.threshold.ms=soon,nplusone.treshold=3")
         .run("com.example.shop.PlainJdbcApp", "nplusone");

@@ -81,6 +81,7 @@ final class ForkedJvm {
     private final Path javaHome;
     private final List<String> jvmArguments = new ArrayList<>();
     private final List<String> agentsBefore = new ArrayList<>();
+    private final List<String> agentsAfter = new ArrayList<>();
     private String classpath = applicationClasspath();
     private String agentArguments = "";
     private boolean withAgent = true;
@@ -102,15 +103,26 @@ final class ForkedJvm {
 
     /** Starts a Java agent whose {@code Premain-Class} is on the application class path before querylens'. */
     Launch agentBefore(String premainClass) throws IOException {
+      agentsBefore.add("-javaagent:" + otherAgentJar(premainClass));
+      return this;
+    }
+
+    /** Starts a Java agent, as {@link #agentBefore}, after querylens'; it may retransform classes. */
+    Launch agentAfter(String premainClass) throws IOException {
+      agentsAfter.add("-javaagent:" + otherAgentJar(premainClass));
+      return this;
+    }
+
+    private static Path otherAgentJar(String premainClass) throws IOException {
       Path jar = Files.createTempFile("querylens-it-agent-", ".jar");
       java.util.jar.Manifest manifest = new java.util.jar.Manifest();
       manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
       manifest.getMainAttributes().putValue("Premain-Class", premainClass);
+      manifest.getMainAttributes().putValue("Can-Retransform-Classes", "true");
       try (var out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar), manifest)) {
         // A manifest is all: the class itself is on the application class path.
       }
-      agentsBefore.add("-javaagent:" + jar);
-      return this;
+      return jar;
     }
 
     Launch jvm(String... arguments) {
@@ -138,6 +150,7 @@ final class ForkedJvm {
         String options = "report=" + report + (agentArguments.isEmpty() ? "" : "," + agentArguments);
         command.add("-javaagent:" + agentJar().toAbsolutePath() + "=" + options);
       }
+      command.addAll(agentsAfter);
       command.addAll(jvmArguments);
       command.add("-cp");
       command.add(classpath);

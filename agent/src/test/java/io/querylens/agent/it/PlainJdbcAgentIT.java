@@ -35,6 +35,35 @@ class PlainJdbcAgentIT {
   }
 
   /**
+   * The first start instruments the driver with Byte Buddy and keeps the instrumented classes; the second defines them
+   * from the cache, builds no Byte Buddy transformer, and finds the same N+1.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("io.querylens.agent.it.Scenarios#jdks")
+  void aSecondStartUsesTheInstrumentedClassesTheFirstKept(Path jdk) throws Exception {
+    Path cache = java.nio.file.Files.createTempDirectory("querylens-it-cache-").resolve("classes");
+    List<Long> byteBuddyClasses = new java.util.ArrayList<>();
+    for (int start = 1; start <= 2; start++) {
+      Path classLoading = java.nio.file.Files.createTempFile("querylens-it-classes-", ".txt");
+      ForkedJvm.Result run = new ForkedJvm.Launch(jdk).agentArguments("instrumentation.cache=" + cache)
+          .jvm("-Dscenario.db=h2", "-Xlog:class+load,redefine+class+load:file=" + classLoading)
+          .run(APP, "nplusone");
+
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+      assertThat(java.nio.file.Files.readString(classLoading)).as("the hook in ClassLoader")
+          .contains("redefined name=java.lang.ClassLoader, count=1");
+      assertThat(run.reportLines()).as(run.toString()).singleElement().asString()
+          .contains("\"type\":\"N_PLUS_ONE\"").contains("\"count\":40");
+      try (java.util.stream.Stream<String> loaded = java.nio.file.Files.lines(classLoading)) {
+        byteBuddyClasses.add(loaded.filter(line -> line.contains(".shaded.bytebuddy.")).count());
+      }
+    }
+
+    assertThat(byteBuddyClasses.get(0)).as("Byte Buddy's classes loaded at the first start").isGreaterThan(500);
+    assertThat(byteBuddyClasses.get(1)).as("at the second (its ASM reads ClassLoader)").isLessThan(150);
+  }
+
+  /**
    * With an archive of application classes named on the command line, classes may load without
    * {@code ClassLoader.defineClass}: the agent then looks at every class loaded instead (here the archive does not
    * exist, which the JVM shrugs off; the agent only reads the option).
@@ -43,10 +72,12 @@ class PlainJdbcAgentIT {
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void withAnArchiveOfApplicationClassesTheAgentStillInstrumentsTheDriver(Path jdk) throws Exception {
     ForkedJvm.Result run = new ForkedJvm.Launch(jdk)
-        .jvm("-Dscenario.db=h2", "-XX:SharedArchiveFile=" + jdk.resolve("no-such-archive.jsa"))
+        .jvm("-Dscenario.db=h2", "-XX:SharedArchiveFile=" + jdk.resolve("no-such-archive.jsa"),
+            "-Xlog:redefine+class+load=info")
         .run(APP, "nplusone");
 
     assertThat(run.exitCode()).as(run.toString()).isZero();
+    assertThat(run.stdout()).as("ClassLoader is left alone").doesNotContain("redefined name=java.lang.ClassLoader");
     assertThat(run.reportLines()).as(run.toString()).singleElement().asString()
         .contains("\"type\":\"N_PLUS_ONE\"").contains("\"count\":40");
   }

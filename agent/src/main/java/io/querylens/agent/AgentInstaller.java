@@ -17,6 +17,8 @@ import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -76,11 +78,14 @@ public final class AgentInstaller {
       // JDBC or SLF4J classes, and does not (those look-ups are lazy, on the worker).
       Hooks.startPending();
       try {
-        InstrumentedClassCache cache = InstrumentedClassCache.open(config.get(Settings.INSTRUMENTATION_CACHE),
-            agentJar());
         TransformerSetup setup = new TransformerSetup(AgentInstaller::rawTransformer);
-        watchClassDefinitions(instrumentation, setup, cache);
-        setup.buildInBackground(() -> startBeside(config, cache));
+        watchClassDefinitions(instrumentation, setup);
+        setup.setUpInBackground(() -> startBeside(config, setup), () -> {
+          InstrumentedClassCache cache = setup.cache();
+          if (cache != null) {
+            cache.pruneOtherBuilds();
+          }
+        });
       } catch (RuntimeException | Error failed) {
         Hooks.startEnded();
         throw failed;
@@ -94,9 +99,8 @@ public final class AgentInstaller {
    * an archive of application classes) or cannot be installed, registers {@code transformer} with the JVM instead,
    * which then sees every class loaded (slower start, same classes instrumented).
    */
-  private static void watchClassDefinitions(
-      Instrumentation instrumentation, TransformerSetup setup, InstrumentedClassCache cache) {
-    DeferredTransformer transformer = new DeferredTransformer(jdbcClassFilter(), setup, cache);
+  private static void watchClassDefinitions(Instrumentation instrumentation, TransformerSetup setup) {
+    DeferredTransformer transformer = new DeferredTransformer(jdbcClassFilter(), setup);
     if (!ClassArchives.mayLoadApplicationClasses()
         && ClassDefinitions.install(new ClassDefinitionListener(transformer))) {
       try {
@@ -111,10 +115,11 @@ public final class AgentInstaller {
   }
 
   /**
-   * On the set-up thread: starts querylens, then builds Byte Buddy's transformer (null: nothing is instrumented), or
-   * leaves it to be built when a class first needs it, when earlier runs kept the instrumented classes.
+   * On the set-up thread: starts querylens, opens the cache of instrumented classes (when one is set), then builds Byte
+   * Buddy's transformer (null: nothing is instrumented), or leaves it to be built when a class is first missing from
+   * the cache, when the cache holds an earlier run's classes.
    */
-  private static ClassFileTransformer startBeside(QueryLensConfig config, InstrumentedClassCache cache) {
+  private static ClassFileTransformer startBeside(QueryLensConfig config, TransformerSetup setup) {
     try {
       Diagnostics.say(banner(QueryLensRuntime.start(config, QueryLensRuntime.Mode.AGENT, true)));
     } catch (QueryLensRuntime.JvmExiting exiting) {
@@ -125,20 +130,24 @@ public final class AgentInstaller {
     } finally {
       Hooks.startEnded();
     }
-    if (cache != null) {
-      cache.pruneOtherBuilds();
-      if (cache.isWarm()) {
-        return TransformerSetup.ON_DEMAND;
+    String cacheSetting = config.get(Settings.INSTRUMENTATION_CACHE);
+    if (cacheSetting != null) {
+      try {
+        setup.useCache(InstrumentedClassCache.open(cacheSetting, agentJar()));
+      } catch (RuntimeException | LinkageError unusable) {
+        Diagnostics.say("the instrumentation cache " + cacheSetting + " cannot be used (" + unusable
+            + "); instrumenting without it");
       }
     }
-    return rawTransformer();
+    InstrumentedClassCache cache = setup.cache();
+    return cache != null && cache.isWarm() ? TransformerSetup.ON_DEMAND : rawTransformer();
   }
 
   /** The agent jar this class was loaded from. */
-  private static java.nio.file.Path agentJar() {
+  private static Path agentJar() {
     try {
-      return java.nio.file.Path.of(AgentInstaller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (java.net.URISyntaxException | RuntimeException unknown) {
+      return Path.of(AgentInstaller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException | RuntimeException unknown) {
       throw new IllegalStateException("cannot tell where the agent jar is", unknown);
     }
   }

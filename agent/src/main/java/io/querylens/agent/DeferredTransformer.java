@@ -28,13 +28,10 @@ final class DeferredTransformer implements ClassFileTransformer {
 
   private final JdbcClassFilter filter;
   private final TransformerSetup setup;
-  private final InstrumentedClassCache cache;
 
-  /** @param cache the instrumented classes of earlier runs, or null */
-  DeferredTransformer(JdbcClassFilter filter, TransformerSetup setup, InstrumentedClassCache cache) {
+  DeferredTransformer(JdbcClassFilter filter, TransformerSetup setup) {
     this.filter = filter;
     this.setup = setup;
-    this.cache = cache;
   }
 
   @Override
@@ -42,7 +39,7 @@ final class DeferredTransformer implements ClassFileTransformer {
       Module module, ClassLoader loader, String internalName, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] classFile) throws IllegalClassFormatException {
     int interfaces = jdbcInterfaces(loader, internalName, classFile);
-    if (interfaces == DECLINED) {
+    if (interfaces == DECLINED || !setup.awaitSetUp(internalName)) {
       return null;
     }
     byte[] kept = kept(internalName, interfaces, classBeingRedefined, classFile);
@@ -59,7 +56,7 @@ final class DeferredTransformer implements ClassFileTransformer {
       ClassLoader loader, String internalName, Class<?> classBeingRedefined, ProtectionDomain protectionDomain,
       byte[] classFile) throws IllegalClassFormatException {
     int interfaces = jdbcInterfaces(loader, internalName, classFile);
-    if (interfaces == DECLINED) {
+    if (interfaces == DECLINED || !setup.awaitSetUp(internalName)) {
       return null;
     }
     byte[] kept = kept(internalName, interfaces, classBeingRedefined, classFile);
@@ -71,13 +68,16 @@ final class DeferredTransformer implements ClassFileTransformer {
         ready.transform(loader, internalName, classBeingRedefined, protectionDomain, classFile));
   }
 
+  /** The instrumented class file an earlier run kept, or null; only once querylens has started. */
   private byte[] kept(String internalName, int interfaces, Class<?> classBeingRedefined, byte[] classFile) {
+    InstrumentedClassCache cache = setup.cache();
     return cache == null || classFile == null || classBeingRedefined != null || interfaces == UNKNOWN ? null
         : cache.find(internalName, interfaces, classFile);
   }
 
   private byte[] keep(String internalName, int interfaces, Class<?> classBeingRedefined, byte[] classFile,
       byte[] instrumented) {
+    InstrumentedClassCache cache = setup.cache();
     if (cache != null && classFile != null && classBeingRedefined == null && interfaces != UNKNOWN
         && instrumented != null) {
       cache.keep(internalName, interfaces, classFile, instrumented);

@@ -36,7 +36,7 @@ class DeferredTransformerTest {
   private final ByteArrayOutputStream said = new ByteArrayOutputStream();
   private final CountDownLatch release = new CountDownLatch(1);
   private final TransformerSetup setup = new TransformerSetup(() -> null);
-  private final DeferredTransformer deferred = new DeferredTransformer(new JdbcClassFilter(Set.of()), setup, null);
+  private final DeferredTransformer deferred = new DeferredTransformer(new JdbcClassFilter(Set.of()), setup);
 
   @BeforeEach
   void captureDiagnostics() {
@@ -53,7 +53,7 @@ class DeferredTransformerTest {
 
   /** A build that finishes when the test releases it, with a transformer that transforms everything. */
   private void buildSlowly() {
-    setup.buildInBackground(() -> {
+    setup.setUpInBackground(() -> {
       try {
         release.await();
       } catch (InterruptedException interrupted) {
@@ -66,7 +66,7 @@ class DeferredTransformerTest {
           return TRANSFORMED;
         }
       };
-    });
+    }, () -> { });
   }
 
   private byte[] transform(ClassLoader loader, String name, byte[] classFile) throws Exception {
@@ -82,7 +82,7 @@ class DeferredTransformerTest {
     assertThat(transform(ClassLoader.getPlatformClassLoader(), "com/example/Platform", NAMES_JDBC)).isNull();
     assertThat(transform(APP, "java/sql/Timestamp", NAMES_JDBC)).isNull();
     assertThat(transform(APP, "sun/jdbc/Thing", NAMES_JDBC)).isNull();
-    assertThat(transform(APP, "io/querylens/core/Own", NAMES_JDBC)).isNull();
+    assertThat(transform(APP, "io/querylens/agent/Own", NAMES_JDBC)).isNull();
     assertThat(transform(APP, internalName(UsesJdbcTypes.class), classFile(UsesJdbcTypes.class)))
         .as("names java/sql/ types, implements no JDBC interface").isNull();
     assertThat(transform(APP, internalName(JdbcInterface.class), classFile(JdbcInterface.class)))
@@ -131,9 +131,9 @@ class DeferredTransformerTest {
 
   @Test
   void aBuildThatFailsLeavesEveryClassAsItIsAndSaysSoOnce() throws Exception {
-    setup.buildInBackground(() -> {
+    setup.setUpInBackground(() -> {
       throw new IllegalStateException("no Byte Buddy today");
-    });
+    }, () -> { });
 
     assertThat(transform(APP, "com/example/OrderDao", NAMES_JDBC)).isNull();
     assertThat(transform(APP, "com/example/UserDao", NAMES_JDBC)).isNull();

@@ -31,7 +31,12 @@ class InstrumentedClassCacheTest {
 
   @BeforeEach
   void setUp() throws IOException {
-    agentJar = Files.write(temporary.resolve("querylens-agent.jar"), new byte[] {1, 2, 3});
+    agentJar = temporary.resolve("querylens-agent.jar");
+    try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(agentJar))) {
+      jar.putNextEntry(new java.util.jar.JarEntry("io/querylens/agent/Some.class"));
+      jar.write(new byte[] {1, 2, 3});
+      jar.closeEntry();
+    }
     Diagnostics.reset();
     Diagnostics.redirect(new PrintStream(said, true, StandardCharsets.UTF_8));
   }
@@ -92,46 +97,95 @@ class InstrumentedClassCacheTest {
     cache.keep(NAME, 1, ORIGINAL, INSTRUMENTED);
     Path root = temporary.resolve("cache");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root))).isEqualTo("rwx------");
+    Path build = onlyBuild();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(build))).isEqualTo("rwx------");
 
-    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
-
+    Files.setPosixFilePermissions(build, PosixFilePermissions.fromString("rwxrwx---"));
     assertThat(open()).isNull();
+    Files.setPosixFilePermissions(build, PosixFilePermissions.fromString("rwx------"));
+    Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThat(open()).isNull();
+
     assertThat(said.toString(StandardCharsets.UTF_8)).contains("cannot be used").contains("may be written by others");
   }
 
   @Test
-  void noneKeepsNothingAndTheDefaultSaysNothingWhereItCannotWrite() throws IOException {
-    assertThat(InstrumentedClassCache.open("none", agentJar)).isNull();
+  void aDirectoryAboveThatOthersMayWriteMakesItUnusableUnlessSticky() throws IOException {
+    Path shared = Files.createDirectories(temporary.resolve("shared"));
+    Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+    String below = shared.resolve("cache").toString();
 
-    Path file = Files.write(temporary.resolve("a-file"), new byte[] {1});
-    String home = System.getProperty("user.home");
-    System.setProperty("user.home", file.toString());
-    try {
-      // XDG_CACHE_HOME, when the environment sets it, is not under this test's control: only check silence.
-      InstrumentedClassCache.open(null, agentJar);
-    } finally {
-      System.setProperty("user.home", home);
-    }
+    assertThat(InstrumentedClassCache.open(below, agentJar)).isNull();
+    assertThat(said.toString(StandardCharsets.UTF_8)).contains(shared + " may be written by others");
+
+    // /tmp-like: others may write, but not rename what is not theirs
+    Files.setAttribute(shared, "unix:mode", 01777);
+    assertThat(InstrumentedClassCache.open(below, agentJar)).isNotNull();
+  }
+
+  @Test
+  void aSymbolicLinkIsNotUsed() throws IOException {
+    Path real = Files.createDirectories(temporary.resolve("real"));
+    Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
+    Path link = Files.createSymbolicLink(temporary.resolve("link"), real);
+
+    assertThat(InstrumentedClassCache.open(link.toString(), agentJar)).isNull();
+    assertThat(said.toString(StandardCharsets.UTF_8)).contains("is a symbolic link");
+  }
+
+  @Test
+  void noneOrNothingKeepsNothing() {
+    assertThat(InstrumentedClassCache.open("none", agentJar)).isNull();
+    assertThat(InstrumentedClassCache.open("NONE", agentJar)).isNull();
+    assertThat(InstrumentedClassCache.open(null, agentJar)).isNull();
     assertThat(said.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 
   @Test
-  void onlyTheNewestBuildsAreKept() throws IOException {
+  void anotherAgentBuildGetsAnotherDirectory() throws IOException {
+    String first = InstrumentedClassCache.buildName(agentJar);
+    try (var jar = new java.util.jar.JarOutputStream(Files.newOutputStream(agentJar))) {
+      jar.putNextEntry(new java.util.jar.JarEntry("io/querylens/agent/Some.class"));
+      jar.write(new byte[] {1, 2, 4}); // same size, same name, other content
+      jar.closeEntry();
+    }
+    Files.setLastModifiedTime(agentJar, FileTime.fromMillis(1_000));
+
+    assertThat(InstrumentedClassCache.buildName(agentJar)).isNotEqualTo(first);
+  }
+
+  @Test
+  void onlyTheNewestOfItsOwnBuildsAreRemovedAndOnlyItsOwnFiles() throws IOException {
     Path root = temporary.resolve("cache");
     for (int i = 0; i < 6; i++) {
       Path old = Files.createDirectories(root.resolve("old-build-" + i));
       Files.write(old.resolve("x.class-entry"), new byte[] {1});
+      Files.write(old.resolve("querylens-build"), new byte[0]);
       Files.setLastModifiedTime(old, FileTime.fromMillis(1_000_000L * (i + 1)));
     }
+    Path notOurs = Files.createDirectories(root.resolve("photos"));
+    Files.write(notOurs.resolve("x.class-entry"), new byte[] {1});
+    Files.setLastModifiedTime(notOurs, FileTime.fromMillis(1));
+    Path mixed = root.resolve("old-build-0");
+    Files.write(mixed.resolve("notes.txt"), new byte[] {1});
+    Files.setLastModifiedTime(mixed, FileTime.fromMillis(1_000_000L));
     InstrumentedClassCache cache = open();
 
     cache.pruneOtherBuilds();
 
     try (Stream<Path> builds = Files.list(root)) {
       assertThat(builds.map(build -> build.getFileName().toString()))
-          .hasSize(InstrumentedClassCache.KEPT_BUILDS)
-          .contains("old-build-5", "old-build-4", "old-build-3")
-          .doesNotContain("old-build-2", "old-build-1", "old-build-0");
+          .contains("old-build-5", "old-build-4", "old-build-3", "photos", "old-build-0")
+          .doesNotContain("old-build-2", "old-build-1");
+    }
+    assertThat(notOurs.resolve("x.class-entry")).exists();
+    assertThat(mixed.resolve("notes.txt")).exists();
+    assertThat(mixed.resolve("x.class-entry")).doesNotExist();
+  }
+
+  private Path onlyBuild() throws IOException {
+    try (Stream<Path> builds = Files.list(temporary.resolve("cache"))) {
+      return builds.findFirst().orElseThrow();
     }
   }
 

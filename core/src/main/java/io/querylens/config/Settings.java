@@ -213,11 +213,11 @@ public final class Settings {
 
   public static final Setting<String> INSTRUMENTATION_CACHE = Setting.text("instrumentation.cache", null,
       "a directory, or none",
-      "Where the agent keeps the JDBC classes it instrumented, so that the next start of the application with the same "
-          + "agent build and JVM defines them without building Byte Buddy (about half a second of CPU). One directory "
-          + "per build, the newest four kept; readable and writable by their owner only, and not used if anyone else "
-          + "may write to them. Default: $XDG_CACHE_HOME/querylens/classes, else ~/.cache/querylens/classes (not used, "
-          + "silently, where that cannot be written); none: nothing kept.",
+      "A directory where the agent keeps the JDBC classes it instrumented, so that later starts of the application with "
+          + "the same agent build and JVM define them without building Byte Buddy (a few hundred ms of CPU at start). "
+          + "One directory per build, the four most recently used kept, at most 2,000 classes and 64 MB each. Used only "
+          + "on a POSIX file system where nobody else can change it: owned by the user running the JVM, writable by "
+          + "nobody else, as is every directory above it (or sticky, as /tmp is). Default: none, nothing kept.",
       "A file read per instrumented class at start; a file written per class instrumented anew.");
 
   public static final Setting<Integer> SQL_MAX_LENGTH = Setting.integer("sql.max.length", 32 * 1024, 256,

@@ -36,14 +36,24 @@ class PlainJdbcAgentIT {
 
   /**
    * The first start instruments the driver with Byte Buddy and keeps the instrumented classes; the second defines them
-   * from the cache, builds no Byte Buddy transformer, and finds the same N+1.
+   * from the cache, builds no Byte Buddy transformer, and finds the same N+1; the third, with one class missing from
+   * the cache, builds Byte Buddy for it.
    */
   @ParameterizedTest(name = "{0}")
   @MethodSource("io.querylens.agent.it.Scenarios#jdks")
   void aSecondStartUsesTheInstrumentedClassesTheFirstKept(Path jdk) throws Exception {
     Path cache = java.nio.file.Files.createTempDirectory("querylens-it-cache-").resolve("classes");
     List<Long> byteBuddyClasses = new java.util.ArrayList<>();
-    for (int start = 1; start <= 2; start++) {
+    for (int start = 1; start <= 3; start++) {
+      if (start == 3) {
+        // One class missing: Byte Buddy is built when it is defined, and the class kept again.
+        try (java.util.stream.Stream<Path> entries = java.nio.file.Files.walk(cache)) {
+          for (Path entry : entries.filter(file -> file.getFileName().toString()
+              .startsWith("org.h2.jdbc.JdbcPreparedStatement-")).toList()) {
+            java.nio.file.Files.delete(entry);
+          }
+        }
+      }
       Path classLoading = java.nio.file.Files.createTempFile("querylens-it-classes-", ".txt");
       ForkedJvm.Result run = new ForkedJvm.Launch(jdk).agentArguments("instrumentation.cache=" + cache)
           .jvm("-Dscenario.db=h2", "-Xlog:class+load,redefine+class+load:file=" + classLoading)
@@ -61,6 +71,11 @@ class PlainJdbcAgentIT {
 
     assertThat(byteBuddyClasses.get(0)).as("Byte Buddy's classes loaded at the first start").isGreaterThan(500);
     assertThat(byteBuddyClasses.get(1)).as("at the second (its ASM reads ClassLoader)").isLessThan(150);
+    assertThat(byteBuddyClasses.get(2)).as("at the third, with a class missing").isGreaterThan(500);
+    try (java.util.stream.Stream<Path> entries = java.nio.file.Files.walk(cache)) {
+      assertThat(entries.map(file -> file.getFileName().toString()))
+          .anyMatch(name -> name.startsWith("org.h2.jdbc.JdbcPreparedStatement-"));
+    }
   }
 
   /**

@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  *       two queries were done, and the CPU time then.
  * </ul>
  *
- * <p>Agent jars named after {@code small} or {@code example} (an earlier build, say) run in the same rounds.
+ * <p>Agent jars named after {@code small} or {@code example} (an earlier build, say) run in the same rounds;
+ * {@code -Dstartup.agent.options=key=value,...} adds agent options to every agent run (say, an
+ * {@code instrumentation.cache}).
  *
  * <pre>java -cp benchmarks/target/querylens-benchmarks.jar io.querylens.benchmarks.StartupTimeRunner 10 [small|example [agent.jar...]]</pre>
  */
@@ -118,7 +120,8 @@ public final class StartupTimeRunner {
   }
 
   private static List<String> command(Path agent, String... rest) {
-    return ChildJvm.command(List.of(), agent, "summary=never", rest);
+    String more = System.getProperty("startup.agent.options", "");
+    return ChildJvm.command(List.of(), agent, "summary=never" + (more.isEmpty() ? "" : "," + more), rest);
   }
 
   private static double median(List<Double> values) {

@@ -130,16 +130,9 @@ public final class AgentInstaller {
     } finally {
       Hooks.startEnded();
     }
-    String cacheSetting = config.get(Settings.INSTRUMENTATION_CACHE);
-    if (cacheSetting != null) {
-      try {
-        setup.useCache(InstrumentedClassCache.open(cacheSetting, agentJar()));
-      } catch (RuntimeException | LinkageError unusable) {
-        Diagnostics.say("the instrumentation cache " + cacheSetting + " cannot be used (" + unusable
-            + "); instrumenting without it");
-      }
-    }
-    InstrumentedClassCache cache = setup.cache();
+    InstrumentedClassCache cache = InstrumentedClassCache.open(config.get(Settings.INSTRUMENTATION_CACHE),
+        AgentInstaller::agentJar);
+    setup.useCache(cache);
     return cache != null && cache.isWarm() ? TransformerSetup.ON_DEMAND : rawTransformer();
   }
 

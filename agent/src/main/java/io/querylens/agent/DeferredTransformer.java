@@ -38,23 +38,25 @@ final class DeferredTransformer implements ClassFileTransformer {
   public byte[] transform(
       Module module, ClassLoader loader, String internalName, Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain, byte[] classFile) throws IllegalClassFormatException {
-    int interfaces = jdbcInterfaces(loader, internalName, classFile);
-    if (interfaces == DECLINED || !setup.awaitSetUp(internalName)) {
-      return null;
-    }
-    byte[] kept = kept(internalName, interfaces, classBeingRedefined, classFile);
-    if (kept != null) {
-      return kept;
-    }
-    ClassFileTransformer ready = setup.await(internalName);
-    return ready == null ? null : keep(internalName, interfaces, classBeingRedefined, classFile,
-        ready.transform(module, loader, internalName, classBeingRedefined, protectionDomain, classFile));
+    return transform(loader, internalName, classBeingRedefined, classFile, byteBuddy ->
+        byteBuddy.transform(module, loader, internalName, classBeingRedefined, protectionDomain, classFile));
   }
 
   @Override
   public byte[] transform(
       ClassLoader loader, String internalName, Class<?> classBeingRedefined, ProtectionDomain protectionDomain,
       byte[] classFile) throws IllegalClassFormatException {
+    return transform(loader, internalName, classBeingRedefined, classFile, byteBuddy ->
+        byteBuddy.transform(loader, internalName, classBeingRedefined, protectionDomain, classFile));
+  }
+
+  /** One of the two calls of Byte Buddy's transformer, with or without the class's module. */
+  private interface ByteBuddyCall {
+    byte[] on(ClassFileTransformer byteBuddy) throws IllegalClassFormatException;
+  }
+
+  private byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined, byte[] classFile,
+      ByteBuddyCall instrument) throws IllegalClassFormatException {
     int interfaces = jdbcInterfaces(loader, internalName, classFile);
     if (interfaces == DECLINED || !setup.awaitSetUp(internalName)) {
       return null;
@@ -64,8 +66,19 @@ final class DeferredTransformer implements ClassFileTransformer {
       return kept;
     }
     ClassFileTransformer ready = setup.await(internalName);
-    return ready == null ? null : keep(internalName, interfaces, classBeingRedefined, classFile,
-        ready.transform(loader, internalName, classBeingRedefined, protectionDomain, classFile));
+    return ready == null ? null
+        : keep(internalName, interfaces, classBeingRedefined, classFile, instrument.on(ready));
+  }
+
+  /**
+   * Whether a class of this loader and name may be instrumented at all, before its class file is looked at: not for
+   * the bootstrap and platform class loaders' classes, the JDK's, querylens' own, and those the set-up loads.
+   */
+  boolean mayInstrument(ClassLoader loader, String internalName) {
+    return loader != null && internalName != null && !setup.isBuilding(Thread.currentThread())
+        && loader != ClassLoader.getPlatformClassLoader() && !internalName.startsWith("java/")
+        && !internalName.startsWith("jdk/") && !internalName.startsWith("sun/")
+        && !internalName.startsWith("com/sun/") && !internalName.startsWith(OWN_CLASSES);
   }
 
   /** The instrumented class file an earlier run kept, or null; only once querylens has started. */
@@ -93,12 +106,7 @@ final class DeferredTransformer implements ClassFileTransformer {
    * {@link #UNKNOWN}.
    */
   private int jdbcInterfaces(ClassLoader loader, String internalName, byte[] classFile) {
-    if (loader == null || internalName == null || setup.isBuilding(Thread.currentThread())
-        || loader == ClassLoader.getPlatformClassLoader()) {
-      return DECLINED;
-    }
-    if (internalName.startsWith("java/") || internalName.startsWith("jdk/") || internalName.startsWith("sun/")
-        || internalName.startsWith("com/sun/") || internalName.startsWith(OWN_CLASSES)) {
+    if (!mayInstrument(loader, internalName)) {
       return DECLINED;
     }
     if (!filter.worthALook(internalName, classFile)) {

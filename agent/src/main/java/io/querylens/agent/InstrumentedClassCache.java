@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 
@@ -79,15 +80,15 @@ final class InstrumentedClassCache {
    * cannot be used).
    *
    * @param setting {@code instrumentation.cache}: a directory, or null or {@code none}
-   * @param agentJar the agent jar
+   * @param agentJar where the agent jar is (asked only when a directory is set)
    */
-  static InstrumentedClassCache open(String setting, Path agentJar) {
+  static InstrumentedClassCache open(String setting, Supplier<Path> agentJar) {
     if (setting == null || setting.equalsIgnoreCase("none")) {
       return null;
     }
     try {
       Path root = Path.of(setting).toAbsolutePath().normalize();
-      Path directory = root.resolve(buildName(agentJar));
+      Path directory = root.resolve(buildName(agentJar.get()));
       createDirectory(root);
       createDirectory(directory);
       int user = userId(directory);
@@ -119,7 +120,7 @@ final class InstrumentedClassCache {
         }
       }
       return new InstrumentedClassCache(directory, count, size);
-    } catch (IOException | RuntimeException unusable) {
+    } catch (IOException | RuntimeException | LinkageError unusable) {
       Diagnostics.say("the instrumentation cache " + setting + " cannot be used (" + unusable
           + "); instrumenting without it");
       return null;

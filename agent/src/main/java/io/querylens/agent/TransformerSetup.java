@@ -45,23 +45,32 @@ final class TransformerSetup {
    * {@link #ON_DEMAND}: built when first needed); {@code then} runs on that thread once classes no longer wait.
    */
   void setUpInBackground(Supplier<ClassFileTransformer> setUp, Runnable then) {
+    setUpThread = thread("querylens-instrumentation-setup", setUp, this.setUp, then);
+    setUpThread.start();
+  }
+
+  /**
+   * A daemon thread, not started (so that it is known before it loads anything), that sets {@link #transformer} to
+   * what {@code build} returns (null if it fails, said once), counts {@code done} down, then runs {@code then}.
+   */
+  private Thread thread(String name, Supplier<ClassFileTransformer> build, CountDownLatch done, Runnable then) {
     Thread thread = new Thread(() -> {
       try {
-        transformer = setUp.get();
+        transformer = build.get();
       } catch (Throwable failed) {
+        transformer = null;
         Diagnostics.error("setting up the instrumentation (JDBC is not watched)", failed);
       } finally {
-        this.setUp.countDown();
+        done.countDown();
       }
       try {
         then.run();
       } catch (Throwable ignored) {
         // housekeeping only
       }
-    }, "querylens-instrumentation-setup");
+    }, name);
     thread.setDaemon(true);
-    setUpThread = thread;
-    thread.start();
+    return thread;
   }
 
   /** Called by the set-up, before it ends: the instrumented classes of earlier runs. */
@@ -105,19 +114,8 @@ final class TransformerSetup {
       return ready;
     }
     if (buildStarted.compareAndSet(false, true)) {
-      Thread thread = new Thread(() -> {
-        try {
-          transformer = onDemand.get();
-        } catch (Throwable failed) {
-          transformer = null;
-          Diagnostics.error("setting up the instrumentation (JDBC is not watched)", failed);
-        } finally {
-          builtOnDemand.countDown();
-        }
-      }, "querylens-instrumentation-build");
-      thread.setDaemon(true);
-      buildThread = thread;
-      thread.start();
+      buildThread = thread("querylens-instrumentation-build", onDemand, builtOnDemand, () -> { });
+      buildThread.start();
     }
     if (!await(builtOnDemand, className)) {
       return null;

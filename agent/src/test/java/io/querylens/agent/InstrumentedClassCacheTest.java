@@ -48,7 +48,7 @@ class InstrumentedClassCacheTest {
   }
 
   private InstrumentedClassCache open() {
-    return InstrumentedClassCache.open(temporary.resolve("cache").toString(), agentJar);
+    return InstrumentedClassCache.open(temporary.resolve("cache").toString(), () -> agentJar);
   }
 
   @Test
@@ -115,12 +115,12 @@ class InstrumentedClassCacheTest {
     Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
     String below = shared.resolve("cache").toString();
 
-    assertThat(InstrumentedClassCache.open(below, agentJar)).isNull();
+    assertThat(InstrumentedClassCache.open(below, () -> agentJar)).isNull();
     assertThat(said.toString(StandardCharsets.UTF_8)).contains(shared + " may be written by others");
 
     // /tmp-like: others may write, but not rename what is not theirs
     Files.setAttribute(shared, "unix:mode", 01777);
-    assertThat(InstrumentedClassCache.open(below, agentJar)).isNotNull();
+    assertThat(InstrumentedClassCache.open(below, () -> agentJar)).isNotNull();
   }
 
   @Test
@@ -129,15 +129,15 @@ class InstrumentedClassCacheTest {
     Files.setPosixFilePermissions(real, PosixFilePermissions.fromString("rwx------"));
     Path link = Files.createSymbolicLink(temporary.resolve("link"), real);
 
-    assertThat(InstrumentedClassCache.open(link.toString(), agentJar)).isNull();
+    assertThat(InstrumentedClassCache.open(link.toString(), () -> agentJar)).isNull();
     assertThat(said.toString(StandardCharsets.UTF_8)).contains("is a symbolic link");
   }
 
   @Test
   void noneOrNothingKeepsNothing() {
-    assertThat(InstrumentedClassCache.open("none", agentJar)).isNull();
-    assertThat(InstrumentedClassCache.open("NONE", agentJar)).isNull();
-    assertThat(InstrumentedClassCache.open(null, agentJar)).isNull();
+    assertThat(InstrumentedClassCache.open("none", () -> agentJar)).isNull();
+    assertThat(InstrumentedClassCache.open("NONE", () -> agentJar)).isNull();
+    assertThat(InstrumentedClassCache.open(null, () -> agentJar)).isNull();
     assertThat(said.toString(StandardCharsets.UTF_8)).isEmpty();
   }
 

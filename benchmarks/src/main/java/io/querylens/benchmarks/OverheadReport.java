@@ -27,7 +27,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <pre>
  * java -jar benchmarks/target/querylens-benchmarks.jar quick     about 6.5 minutes on 2 CPUs: 1 round, short iterations
- * java -jar benchmarks/target/querylens-benchmarks.jar careful   about 50 minutes: 5 rounds, more iterations
+ * java -jar benchmarks/target/querylens-benchmarks.jar careful   about 60 minutes: 5 rounds, more iterations
  * java -jar benchmarks/target/querylens-benchmarks.jar quick RAW,QUERYLENS primaryKeyLookup
  * </pre>
  *

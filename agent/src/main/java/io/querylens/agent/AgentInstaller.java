@@ -117,8 +117,7 @@ public final class AgentInstaller {
   /**
    * On the set-up thread: starts querylens, opens the cache of instrumented classes (when one is set), then builds Byte
    * Buddy's transformer (null: nothing is instrumented), or leaves it to be built when a class is first missing from
-   * the cache, when the cache holds the classes of this application's earlier runs
-   * ({@link InstrumentedClassCache#isWarm}).
+   * the cache, when the cache holds an earlier run's classes.
    */
   private static ClassFileTransformer startBeside(QueryLensConfig config, TransformerSetup setup) {
     try {

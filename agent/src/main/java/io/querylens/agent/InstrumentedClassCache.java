@@ -46,12 +46,6 @@ import java.util.zip.CRC32;
  * most {@link #MAX_ENTRY_BYTES}, and the {@link #KEPT_BUILDS} most recently used build directories (older ones, and
  * only directories querylens made there, are removed, and in them only its own files). Problems (a read-only volume,
  * a full disk) are said once, and the instrumentation goes on as it would without the cache.
- *
- * <p>A build directory is warm for an application (Byte Buddy then built only once a class is missing, see
- * {@link #isWarm}) when it holds entries and that application, told by its main class or jar and class path, started
- * with it before: another application sharing the directory builds Byte Buddy in the background on its first start,
- * as without the cache, and still uses the entries it finds. At most {@link #MAX_APPLICATIONS} applications are
- * remembered per build directory; others are never warm.
  */
 final class InstrumentedClassCache {
 
@@ -59,13 +53,10 @@ final class InstrumentedClassCache {
   static final long MAX_BYTES = 64L << 20;
   static final int MAX_ENTRY_BYTES = 1 << 20;
   static final int KEPT_BUILDS = 4;
-  static final int MAX_APPLICATIONS = 256;
   private static final int MAGIC = 0x514c4331; // "QLC1"
   private static final String SUFFIX = ".class-entry";
   /** The file that marks a build directory as querylens': only directories holding it are ever pruned. */
   private static final String MARKER = "querylens-build";
-  /** Starts the name of the (empty) file that says an application started with a build directory before. */
-  private static final String APPLICATION = "application-";
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
   private static final int GROUP_OR_OTHERS_WRITE = 0022;
   private static final int STICKY = 01000;
@@ -77,9 +68,9 @@ final class InstrumentedClassCache {
   private final AtomicBoolean toldProblem = new AtomicBoolean();
   private volatile boolean writable = true;
 
-  private InstrumentedClassCache(Path directory, int entries, long bytes, boolean applicationStartedBefore) {
+  private InstrumentedClassCache(Path directory, int entries, long bytes) {
     this.directory = directory;
-    this.warm = entries > 0 && applicationStartedBefore;
+    this.warm = entries > 0;
     this.entries = new AtomicInteger(entries);
     this.bytes = new AtomicLong(bytes);
   }
@@ -92,11 +83,6 @@ final class InstrumentedClassCache {
    * @param agentJar where the agent jar is (asked only when a directory is set)
    */
   static InstrumentedClassCache open(String setting, Supplier<Path> agentJar) {
-    return open(setting, agentJar, application());
-  }
-
-  /** As {@link #open(String, Supplier)}, for the application told by {@code application}. */
-  static InstrumentedClassCache open(String setting, Supplier<Path> agentJar, String application) {
     if (setting == null || setting.equalsIgnoreCase("none")) {
       return null;
     }
@@ -111,55 +97,34 @@ final class InstrumentedClassCache {
       for (Path parent = root.getParent(); parent != null; parent = parent.getParent()) {
         checkParent(parent, user);
       }
-      Path applicationStarted = directory.resolve(APPLICATION + checksum(application));
-      boolean startedBefore = Files.isRegularFile(applicationStarted, LinkOption.NOFOLLOW_LINKS);
+      try {
+        if (!Files.exists(directory.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
+          Files.write(directory.resolve(MARKER), new byte[0]);
+        }
+        Files.setLastModifiedTime(directory, FileTime.fromMillis(System.currentTimeMillis()));
+      } catch (IOException readOnly) {
+        // a cache filled beforehand on a read-only volume is read as it is
+      }
       int count = 0;
       long size = 0;
-      int applications = 0;
       try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
         for (Path file : files) {
           String name = file.getFileName().toString();
           if (name.endsWith(SUFFIX)) {
             count++;
             size += Files.size(file);
-          } else if (name.startsWith(APPLICATION)) {
-            applications++;
           } else if (name.startsWith("entry-") && name.endsWith(".tmp")
               && Files.getLastModifiedTime(file).toMillis() < System.currentTimeMillis() - 3_600_000L) {
             Files.deleteIfExists(file); // left by a JVM that stopped while writing
           }
         }
       }
-      try {
-        if (!Files.exists(directory.resolve(MARKER), LinkOption.NOFOLLOW_LINKS)) {
-          Files.write(directory.resolve(MARKER), new byte[0]);
-        }
-        if (!startedBefore && applications < MAX_APPLICATIONS) {
-          Files.write(applicationStarted, new byte[0]);
-        }
-        Files.setLastModifiedTime(directory, FileTime.fromMillis(System.currentTimeMillis()));
-      } catch (IOException readOnly) {
-        // a cache filled beforehand on a read-only volume is read as it is
-      }
-      return new InstrumentedClassCache(directory, count, size, startedBefore);
+      return new InstrumentedClassCache(directory, count, size);
     } catch (IOException | RuntimeException | LinkageError unusable) {
       Diagnostics.say("the instrumentation cache " + setting + " cannot be used (" + unusable
           + "); instrumenting without it");
       return null;
     }
-  }
-
-  /** This JVM's application: its main class or jar (the first word of the command), and its class path. */
-  static String application() {
-    String command = System.getProperty("sun.java.command", "").strip();
-    int space = command.indexOf(' ');
-    return (space < 0 ? command : command.substring(0, space)) + "\n" + System.getProperty("java.class.path", "");
-  }
-
-  private static String checksum(String text) {
-    CRC32 checksum = new CRC32();
-    checksum.update(text.getBytes(StandardCharsets.UTF_8));
-    return Long.toHexString(checksum.getValue());
   }
 
   /** The directory of this agent build on this JVM: its version, a checksum of its jar's entries, the JVM's version. */
@@ -229,10 +194,7 @@ final class InstrumentedClassCache {
     }
   }
 
-  /**
-   * Whether earlier runs left entries here and this application started with them before: then Byte Buddy is built
-   * only when a class is not found.
-   */
+  /** Whether earlier runs left entries here: then Byte Buddy is built only when a class is not found. */
   boolean isWarm() {
     return warm;
   }
@@ -338,8 +300,7 @@ final class InstrumentedClassCache {
         try (DirectoryStream<Path> files = Files.newDirectoryStream(old)) {
           for (Path file : files) {
             String name = file.getFileName().toString();
-            if (name.endsWith(SUFFIX) || name.equals(MARKER) || name.startsWith(APPLICATION)
-                || name.startsWith("entry-") && name.endsWith(".tmp")) {
+            if (name.endsWith(SUFFIX) || name.equals(MARKER) || name.startsWith("entry-") && name.endsWith(".tmp")) {
               Files.deleteIfExists(file);
             }
           }

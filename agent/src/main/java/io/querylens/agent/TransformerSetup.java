@@ -14,9 +14,9 @@ import java.util.function.Supplier;
  * spent before the application's {@code main}). A class to instrument that arrives before the set-up has ended waits
  * for it, at most 30 s; only an application that loads a JDBC class in its first few hundred milliseconds does.
  *
- * <p>When the cache holds the classes of this application's earlier runs, Byte Buddy's transformer is built only once
- * a class is missing from it, on a thread of its own again ({@code querylens-instrumentation-build}), the classes that
- * need it waiting for it as they would for the set-up.
+ * <p>When the cache holds the classes of an earlier run, Byte Buddy's transformer is built only once a class is
+ * missing from it, on a thread of its own again ({@code querylens-instrumentation-build}), the classes that need it
+ * waiting for it as they would for the set-up.
  */
 final class TransformerSetup {
 

@@ -51,10 +51,6 @@ class InstrumentedClassCacheTest {
     return InstrumentedClassCache.open(temporary.resolve("cache").toString(), () -> agentJar);
   }
 
-  private InstrumentedClassCache open(String application) {
-    return InstrumentedClassCache.open(temporary.resolve("cache").toString(), () -> agentJar, application);
-  }
-
   @Test
   void aClassKeptInOneRunIsFoundInTheNext() {
     InstrumentedClassCache first = open();
@@ -66,30 +62,6 @@ class InstrumentedClassCacheTest {
 
     assertThat(next.isWarm()).isTrue();
     assertThat(next.find(NAME, 1, ORIGINAL)).containsExactly(INSTRUMENTED);
-  }
-
-  @Test
-  void anotherApplicationFindsTheEntriesButIsWarmOnlyFromItsSecondStart() {
-    open("shop.jar").keep(NAME, 1, ORIGINAL, INSTRUMENTED);
-
-    InstrumentedClassCache firstOfAnother = open("billing.jar");
-    assertThat(firstOfAnother.isWarm()).isFalse(); // Byte Buddy built in the background, as without the cache
-    assertThat(firstOfAnother.find(NAME, 1, ORIGINAL)).containsExactly(INSTRUMENTED);
-
-    assertThat(open("billing.jar").isWarm()).isTrue();
-    assertThat(open("shop.jar").isWarm()).isTrue();
-  }
-
-  @Test
-  void noMoreThanItsBoundOfApplicationsIsRemembered() throws IOException {
-    open("shop.jar").keep(NAME, 1, ORIGINAL, INSTRUMENTED);
-    for (int i = 1; i < InstrumentedClassCache.MAX_APPLICATIONS; i++) {
-      Files.write(onlyBuild().resolve("application-other" + i), new byte[0]);
-    }
-
-    assertThat(open("billing.jar").isWarm()).isFalse();
-    assertThat(open("billing.jar").isWarm()).isFalse();
-    assertThat(open("shop.jar").isWarm()).isTrue();
   }
 
   @Test
@@ -189,7 +161,6 @@ class InstrumentedClassCacheTest {
       Path old = Files.createDirectories(root.resolve("old-build-" + i));
       Files.write(old.resolve("x.class-entry"), new byte[] {1});
       Files.write(old.resolve("querylens-build"), new byte[0]);
-      Files.write(old.resolve("application-1a2b3c"), new byte[0]);
       Files.setLastModifiedTime(old, FileTime.fromMillis(1_000_000L * (i + 1)));
     }
     Path notOurs = Files.createDirectories(root.resolve("photos"));

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
@@ -110,12 +111,17 @@ final class InstrumentedClassCache {
       try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
         for (Path file : files) {
           String name = file.getFileName().toString();
-          if (name.endsWith(SUFFIX)) {
-            count++;
-            size += Files.size(file);
-          } else if (name.startsWith("entry-") && name.endsWith(".tmp")
-              && Files.getLastModifiedTime(file).toMillis() < System.currentTimeMillis() - 3_600_000L) {
-            Files.deleteIfExists(file); // left by a JVM that stopped while writing
+          try {
+            if (name.endsWith(SUFFIX)) {
+              long entrySize = Files.size(file);
+              count++;
+              size += entrySize;
+            } else if (name.startsWith("entry-") && name.endsWith(".tmp")
+                && Files.getLastModifiedTime(file).toMillis() < System.currentTimeMillis() - 3_600_000L) {
+              Files.deleteIfExists(file); // left by a JVM that stopped while writing
+            }
+          } catch (NoSuchFileException gone) {
+            // moved into place or removed by another JVM since the listing
           }
         }
       }

@@ -65,6 +65,20 @@ class InstrumentedClassCacheTest {
   }
 
   @Test
+  void filesGoneBetweenTheListingAndTheirLookAreSkipped() throws IOException {
+    open().keep(NAME, 1, ORIGINAL, INSTRUMENTED);
+    // Links to nothing stand for a temporary file another JVM moved into place, and an entry removed, after the listing.
+    Files.createSymbolicLink(onlyBuild().resolve("entry-123.tmp"), temporary.resolve("moved"));
+    Files.createSymbolicLink(onlyBuild().resolve("x-1-2-3.class-entry"), temporary.resolve("removed"));
+
+    InstrumentedClassCache next = open();
+
+    assertThat(next).isNotNull();
+    assertThat(next.find(NAME, 1, ORIGINAL)).containsExactly(INSTRUMENTED);
+    assertThat(said.toString(StandardCharsets.UTF_8)).isEmpty();
+  }
+
+  @Test
   void anotherOriginalOrAnotherHierarchyIsNotFound() {
     InstrumentedClassCache cache = open();
     cache.keep(NAME, 1, ORIGINAL, INSTRUMENTED);

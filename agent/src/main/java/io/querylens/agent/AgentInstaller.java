@@ -17,8 +17,6 @@ import io.querylens.internal.Diagnostics;
 import io.querylens.runtime.QueryLensRuntime;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -131,18 +129,9 @@ public final class AgentInstaller {
       Hooks.startEnded();
     }
     InstrumentedClassCache cache = InstrumentedClassCache.open(config.get(Settings.INSTRUMENTATION_CACHE),
-        AgentInstaller::agentJar);
+        QueryLensAgent::agentJar);
     setup.useCache(cache);
     return cache != null && cache.isWarm() ? TransformerSetup.ON_DEMAND : rawTransformer();
-  }
-
-  /** The agent jar this class was loaded from. */
-  private static Path agentJar() {
-    try {
-      return Path.of(AgentInstaller.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    } catch (URISyntaxException | RuntimeException unknown) {
-      throw new IllegalStateException("cannot tell where the agent jar is", unknown);
-    }
   }
 
   /**

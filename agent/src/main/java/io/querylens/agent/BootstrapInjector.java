@@ -3,7 +3,6 @@ package io.querylens.agent;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Enumeration;
@@ -44,8 +43,8 @@ final class BootstrapInjector {
 
   private BootstrapInjector() {}
 
-  static void appendBridge(Instrumentation instrumentation) throws IOException, URISyntaxException {
-    Path agentJar = Path.of(QueryLensAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  static void appendBridge(Instrumentation instrumentation) throws IOException {
+    Path agentJar = QueryLensAgent.agentJar();
     Map<String, byte[]> classes = bridgeClasses(agentJar);
     try {
       defineInBootstrapLoader(instrumentation, classes);

@@ -61,13 +61,19 @@ final class DeferredTransformer implements ClassFileTransformer {
     if (interfaces == DECLINED || !setup.awaitSetUp(internalName)) {
       return null;
     }
-    byte[] kept = kept(internalName, interfaces, classBeingRedefined, classFile);
+    // A class defined for the first time, whose hierarchy was read, is looked up in (and kept in) the cache, if any.
+    InstrumentedClassCache cache = classBeingRedefined == null && classFile != null && interfaces != UNKNOWN
+        ? setup.cache() : null;
+    byte[] kept = cache == null ? null : cache.find(internalName, interfaces, classFile);
     if (kept != null) {
       return kept;
     }
     ClassFileTransformer ready = setup.await(internalName);
-    return ready == null ? null
-        : keep(internalName, interfaces, classBeingRedefined, classFile, instrument.on(ready));
+    byte[] instrumented = ready == null ? null : instrument.on(ready);
+    if (cache != null && instrumented != null) {
+      cache.keep(internalName, interfaces, classFile, instrumented);
+    }
+    return instrumented;
   }
 
   /**
@@ -79,23 +85,6 @@ final class DeferredTransformer implements ClassFileTransformer {
         && loader != ClassLoader.getPlatformClassLoader() && !internalName.startsWith("java/")
         && !internalName.startsWith("jdk/") && !internalName.startsWith("sun/")
         && !internalName.startsWith("com/sun/") && !internalName.startsWith(OWN_CLASSES);
-  }
-
-  /** The instrumented class file an earlier run kept, or null; only once querylens has started. */
-  private byte[] kept(String internalName, int interfaces, Class<?> classBeingRedefined, byte[] classFile) {
-    InstrumentedClassCache cache = setup.cache();
-    return cache == null || classFile == null || classBeingRedefined != null || interfaces == UNKNOWN ? null
-        : cache.find(internalName, interfaces, classFile);
-  }
-
-  private byte[] keep(String internalName, int interfaces, Class<?> classBeingRedefined, byte[] classFile,
-      byte[] instrumented) {
-    InstrumentedClassCache cache = setup.cache();
-    if (cache != null && classFile != null && classBeingRedefined == null && interfaces != UNKNOWN
-        && instrumented != null) {
-      cache.keep(internalName, interfaces, classFile, instrumented);
-    }
-    return instrumented;
   }
 
   /**

@@ -1,6 +1,8 @@
 package io.querylens.agent;
 
 import java.lang.instrument.Instrumentation;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 
 /**
  * The agent's entry point ({@code Premain-Class} and {@code Agent-Class}). Does as little as possible: puts the hook
@@ -19,6 +21,15 @@ public final class QueryLensAgent {
   /** Called when the agent is attached to a running JVM. */
   public static void agentmain(String arguments, Instrumentation instrumentation) {
     start(arguments, instrumentation, true);
+  }
+
+  /** The agent jar querylens was loaded from. */
+  static Path agentJar() {
+    try {
+      return Path.of(QueryLensAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException | RuntimeException unknown) {
+      throw new IllegalStateException("cannot tell where the agent jar is", unknown);
+    }
   }
 
   private static void start(String arguments, Instrumentation instrumentation, boolean attached) {
